@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "oidc-doctor",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "OIDCDoctorCore", targets: ["OIDCDoctorCore"]),
+        .executable(name: "oidc-doctor", targets: ["oidc-doctor"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+    ],
+    targets: [
+        // The engine: pure values in, values out. Crypto is pure computation, so JWS checks live here.
+        .target(
+            name: "OIDCDoctorCore",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "oidc-doctor",
+            dependencies: [
+                "OIDCDoctorCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // In-process benchmark of one diagnosis; a separate command, never a test.
+        .executableTarget(name: "oidc-doctor-bench", dependencies: ["OIDCDoctorCore"], path: "Benchmarks/InProcess"),
+        .testTarget(
+            name: "OIDCDoctorCoreTests",
+            dependencies: [
+                "OIDCDoctorCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            resources: [.copy("Scenarios")]
+        ),
+    ]
+)

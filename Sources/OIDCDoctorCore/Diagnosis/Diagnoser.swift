@@ -1,0 +1,417 @@
+/// The walk of DESIGN §3–§4: each STS check in AWS's order, every finding collected, the first
+/// error deciding the STS answer. Later checks still run so one pass shows everything to fix.
+public enum Diagnoser {
+    public static let action = "sts:AssumeRoleWithWebIdentity"
+    static let sessionNameCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_+=,.@-".unicodeScalars)
+
+    public static func diagnose(_ request: DiagnosisRequest) -> Diagnosis {
+        var w = Walk(parameters: request.parameters)
+        w.run(request)
+        return w.result()
+    }
+}
+
+private struct Walk {
+    let parameters: RequestParameters
+    var findings: [Finding] = []
+    var walk: [WalkStep] = []
+    var token: IDToken?
+    var role: RoleInput?
+    var providers: [OIDCProvider] = []
+    var context: RequestContext?
+    var caller: CallerPrincipal?
+    var signature = SignatureStatus.unverified
+    var statements: [StatementResult] = []
+    var unknown = false
+
+    init(parameters: RequestParameters) { self.parameters = parameters }
+
+    mutating func step(_ name: String, _ status: WalkStep.Status, _ summary: String) {
+        walk.append(WalkStep(step: name, status: status, summary: summary))
+    }
+
+    mutating func add(_ f: Finding) { findings.append(f) }
+
+    mutating func run(_ r: DiagnosisRequest) {
+        readPolicy(r.policy)
+        readToken(r.token)
+        let (partition, account) = roleAccount()
+        readProviders(r.providers, partition: partition, account: account)
+        readKeySet(r.jwks)
+        requestParameters()
+        guard let token else {
+            if let role { findings += TrustLint.findings(role.policy) }
+            return
+        }
+        guard let prefix = token.providerPrefix, let issuer = token.issuer else {
+            add(Finding(.tokenMissingClaim, .error, detail: "the token has no iss claim, so STS cannot look up a provider. Legacy CI_JOB_JWT tokens and CI_JOB_TOKEN are not ID tokens.",
+                        fix: "declare `id_tokens:` in the job (with an `aud:`) and pass that variable to --web-identity-token", stsError: .invalidToken("Missing a required claim: iss")))
+            step("provider", .fail, "no iss claim")
+            if let role { findings += TrustLint.findings(role.policy) }
+            return
+        }
+        caller = CallerPrincipal(providerURL: prefix, partition: partition, account: account)
+        context = RequestContext(token: token, request: parameters)
+        provider(prefix: prefix, issuer: issuer, partition: partition, account: account)
+        audience(token)
+        signatureStep(token)
+        time(token)
+        if let role {
+            trustPolicy(role.policy, token: token, prefix: prefix)
+            // A lint warning on the very place an error already explains would say it twice.
+            findings += TrustLint.findings(role.policy).filter { w in !findings.contains { $0.id == w.id && $0.range == w.range } }
+            maxDuration(role)
+        }
+    }
+
+    // MARK: inputs
+
+    mutating func readPolicy(_ input: DiagnosisRequest.Input) {
+        do { role = try RoleInput.read(input.text) } catch {
+            unknown = true
+            var f = Finding(.policyInvalid, .error, detail: "\(input.source): \(error.located)", fix: "correct the policy at the place named; IAM would not store it as it is")
+            f.range = error.range
+            add(f)
+            step("policy", .fail, "\(input.source) is not a valid trust policy: \(error.located)")
+        }
+    }
+
+    mutating func readToken(_ input: DiagnosisRequest.Input) {
+        do {
+            token = try TokenReader.read(input.text)
+            step("token", .pass, "\(input.source): a JWT, alg \(token?.alg ?? "?")\(token?.kid.map { ", kid \($0)" } ?? "")")
+        } catch {
+            add(Finding(.tokenMalformed, .error, detail: "\(input.source): \(error.message)",
+                        fix: "pass the ID token itself: the value of the job's `id_tokens` variable, three base64url parts joined by '.'",
+                        stsError: .invalidToken("The web identity token that was passed could not be validated by Amazon Web Services.")))
+            step("token", .fail, "\(input.source) is not a JWT: \(error.message)")
+        }
+    }
+
+    mutating func readProviders(_ inputs: [DiagnosisRequest.Input], partition: String?, account: String?) {
+        for input in inputs {
+            let fallbackAccount = account ?? policyAccounts().first
+            do { providers += try OIDCProvider.read(input.text, source: input.source, partition: partition, account: fallbackAccount) } catch {
+                unknown = true
+                add(Finding(.inputInvalid, .error, detail: "provider \(input.source): \(error.message)", fix: "pass the output of aws iam get-open-id-connect-provider or list-open-id-connect-providers"))
+            }
+        }
+    }
+
+    mutating func readKeySet(_ input: DiagnosisRequest.Input?) {
+        guard let input else { return }
+        do { jwks = try JWKS(json: input.text) } catch {
+            unknown = true
+            add(Finding(.inputInvalid, .error, detail: "key set \(input.source): \(error.message)", fix: "pass the issuer's JWKS, e.g. saved from https://<gitlab>/oauth/discovery/keys"))
+        }
+    }
+
+    /// The role's partition and account: `--role-arn`, else the get-role Arn.
+    func roleAccount() -> (String?, String?) {
+        let arn = (parameters.roleArn ?? role?.roleArn).flatMap(ARN.init)
+        return (arn?.partition, arn?.account)
+    }
+
+    func policyAccounts() -> [String] {
+        role?.policy.statements.flatMap { $0.principal.entries.compactMap { ARN($0.value.text)?.account } } ?? []
+    }
+
+    // MARK: STS steps
+
+    mutating func requestParameters() {
+        var problems: [String] = []
+        if let name = parameters.sessionName {
+            let bad = name.unicodeScalars.filter { !Diagnoser.sessionNameCharacters.contains($0) }
+            let count = name.unicodeScalars.count
+            if count < 2 || count > 64 || !bad.isEmpty {
+                let constraint = !bad.isEmpty ? "Member must satisfy regular expression pattern: [\\w+=,.@-]*" : count > 64 ? "Member must have length less than or equal to 64" : "Member must have length greater than or equal to 2"
+                let safe = String(String(name.unicodeScalars.map { Diagnoser.sessionNameCharacters.contains($0) ? Character($0) : "-" }).prefix(64))
+                add(Finding(.requestSessionName, .error,
+                            detail: "--role-session-name \(name.debugDescription) is \(count) characters\(bad.isEmpty ? "" : " and contains \(Set(bad).map { String($0).debugDescription }.sorted().joined(separator: ", "))"); STS requires 2–64 characters of letters, digits and +=,.@_-.",
+                            fix: safe.count >= 2 ? "use --role-session-name \(safe.debugDescription) (e.g. GitLabRunner-${CI_PROJECT_ID}-${CI_PIPELINE_ID})" : "use --role-session-name GitLabRunner-${CI_PROJECT_ID}-${CI_PIPELINE_ID}",
+                            stsError: .validation("1 validation error detected: Value '\(name)' at 'roleSessionName' failed to satisfy constraint: \(constraint)")))
+                problems.append("session name")
+            }
+        }
+        if let d = parameters.durationSeconds, d < 900 || d > 43200 {
+            add(Finding(.requestDuration, .error, detail: "--duration-seconds \(d) is outside STS's 900–43200.", fix: "request between 900 and the role's MaxSessionDuration (default 3600)",
+                        stsError: .validation("1 validation error detected: Value '\(d)' at 'durationSeconds' failed to satisfy constraint: Member must have value \(d < 900 ? "greater than or equal to 900" : "less than or equal to 43200")")))
+            problems.append("duration")
+        }
+        walk.insert(WalkStep(step: "request", status: problems.isEmpty ? .pass : .fail,
+                             summary: problems.isEmpty ? "request parameters are valid\(parameters.sessionName == nil ? " (no --session-name given)" : "")" : "invalid " + problems.joined(separator: " and ")), at: 0)
+    }
+
+    mutating func provider(prefix: String, issuer: String, partition: String?, account: String?) {
+        if providers.isEmpty {
+            step("provider", .skip, "no provider given: assumed to exist for \(issuer) in the role's account (not checked; pass --provider)")
+            return
+        }
+        let outcome = ProviderLookup.find(prefix: prefix, issuer: issuer, providers: providers, account: account, partition: partition)
+        if let p = outcome.found {
+            step("provider", .pass, "provider \(p.arn ?? p.effectiveURL ?? prefix) matches iss \(issuer)")
+            return
+        }
+        let expected = "arn:\(partition ?? "aws"):iam::\(account ?? "<role account>"):oidc-provider/\(prefix)"
+        let misses = outcome.nearMisses.isEmpty ? "" : " Near misses: " + outcome.nearMisses.joined(separator: "; ") + "."
+        let scheme = issuer.hasPrefix("https://") ? "" : " The issuer does not start with https://, and IAM provider URLs must."
+        let aud = token?.audiences?.first ?? "<aud>"
+        add(Finding(.providerMissing, .error,
+                    detail: "STS looks for \(expected) (the token's iss minus https://, compared exactly: case, path and trailing slash count). None of the \(providers.count) provider(s) given has that URL.\(misses)\(scheme)",
+                    fix: issuer.hasPrefix("https://") ? "aws iam create-open-id-connect-provider --url \(issuer) --client-id-list \(aud)" : "serve GitLab over https (or set ci_id_tokens issuer_url to an https URL) and register that URL",
+                    stsError: .invalidToken("No OpenIDConnect provider found in your account for \(issuer)")))
+        step("provider", .fail, "no provider with URL \(prefix)")
+    }
+
+    mutating func audience(_ token: IDToken) {
+        var missing: [String] = []
+        if token.claims["aud"] == nil { missing.append("aud") }
+        if token.subject == nil { missing.append("sub") }
+        if !missing.isEmpty {
+            add(Finding(.tokenMissingClaim, .error,
+                        detail: "the token has no \(missing.joined(separator: " or ")) claim. Legacy CI_JOB_JWT (v1) tokens have no aud; ID tokens get one from `id_tokens: <NAME>: aud:`.",
+                        fix: "declare `id_tokens: <NAME>: aud: sts.amazonaws.com` (or the provider's client ID) in the job and use that variable",
+                        stsError: .invalidToken("Missing a required claim: \(missing[0])")))
+            step("audience", .fail, "missing \(missing.joined(separator: ", "))")
+            return
+        }
+        guard let auds = token.audiences else {
+            add(Finding(.tokenMissingClaim, .error, detail: "aud is neither a string nor a list of strings.", fix: "give the job's id_tokens aud a plain string", stsError: .invalidToken("Incorrect token audience")))
+            step("audience", .fail, "aud is not a string")
+            return
+        }
+        if auds.count > 1 {
+            add(Finding(.tokenAudMultiple, .warning,
+                        detail: "aud is a list of \(auds.count) values \(auds.map(\.debugDescription).joined(separator: ", ")). How STS matches a multi-element aud against the client IDs and the :aud key is AWS behaviour undocumented; this diagnosis treats aud as a set (any element may match the client IDs) and the :aud key as multi-valued.",
+                        fix: "use one audience per token: a separate id_tokens entry for AWS with a single aud"))
+        }
+        guard let p = providers.first(where: { $0.effectiveURL == token.providerPrefix }), let ids = p.clientIDs else {
+            step("audience", auds.count > 1 ? .warn : .skip, "aud \(auds.joined(separator: ", ")); provider client IDs not known (not checked)")
+            return
+        }
+        if auds.contains(where: ids.contains) {
+            step("audience", auds.count > 1 ? .warn : .pass, "aud \(auds.joined(separator: ", ")) is a client ID of the provider")
+        } else {
+            let near = ids.first { id in auds.contains { $0.lowercased() == id.lowercased() || $0 + "/" == id || $0 == id + "/" } }
+            add(Finding(.providerAudience, .error,
+                        detail: "the token's aud is \(auds.map(\.debugDescription).joined(separator: ", ")); the provider's ClientIDList is \(ids.isEmpty ? "empty" : ids.map(\.debugDescription).joined(separator: ", ")).\(near.map { " \($0.debugDescription) differs only by case or a trailing slash." } ?? "")",
+                        fix: "aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn \(p.arn ?? "<provider arn>") --client-id \(auds[0]) — or set the job's id_tokens aud to \(ids.first ?? "a registered client ID")",
+                        stsError: .invalidToken("Incorrect token audience")))
+            step("audience", .fail, "aud not in ClientIDList")
+        }
+    }
+
+    mutating func signatureStep(_ token: IDToken) {
+        guard let alg = token.alg, SigningAlgorithm(rawValue: alg) != nil else {
+            add(Finding(.tokenUnsupportedAlg, .error,
+                        detail: "the header says alg \(token.alg.map(\.debugDescription) ?? "(none)"); STS accepts RS256, RS384, RS512, ES256, ES384 and ES512 only. GitLab signs ID tokens with RS256.",
+                        fix: "use the GitLab ID token itself, not a token re-signed or minted by another tool",
+                        stsError: .invalidToken("Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements")))
+            step("signature", .fail, "unsupported alg \(token.alg ?? "(none)")")
+            return
+        }
+        guard let jwks = jwks else {
+            add(Finding(.tokenUnverified, .info, detail: "no key set was given (--jwks), so the signature was not checked; STS will check it against the issuer's published keys.", fix: nil))
+            step("signature", .skip, "\(alg) signature not checked (no --jwks)")
+            return
+        }
+        let outcome = SignatureCheck.verify(token, with: jwks)
+        signature = outcome.status
+        switch outcome.status {
+        case .valid: step("signature", .pass, outcome.detail)
+        case .unknownKey:
+            add(Finding(.tokenUnknownKey, .error, detail: outcome.detail + ". After a key rotation, or with a key set from another instance, STS cannot find the key.",
+                        fix: "check that the key set is the issuer's /oauth/discovery/keys and that it publishes the CI signing key",
+                        stsError: .invalidToken("Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements")))
+            step("signature", .fail, "unknown key")
+        case .invalid, .unverified:
+            add(Finding(.tokenSignatureInvalid, .error, detail: outcome.detail + ". The token was altered, truncated, or signed by another key.",
+                        fix: "copy the token again in full from the job; compare the key set with the issuer's",
+                        stsError: .invalidToken("The web identity token that was passed could not be validated by Amazon Web Services.")))
+            step("signature", .fail, "signature does not verify")
+        }
+    }
+    var jwks: JWKS?
+
+    mutating func time(_ token: IDToken) {
+        let now = parameters.at
+        guard let exp = token.expiresAt else {
+            step("time", .warn, "no integer exp claim (STS requires integer timestamps)")
+            return
+        }
+        let expText = "\(TimeText.iso(exp)) (\(TimeText.relative(exp, now: now)))"
+        if now > exp + 300 {
+            add(Finding(.tokenExpired, .error,
+                        detail: "exp is \(expText); at \(TimeText.iso(now)) that is past AWS's 5-minute grace. GitLab sets exp to the job's start plus its timeout.",
+                        fix: "assume the role early in the job with the job's own fresh token; never reuse a token from an artifact or cache",
+                        stsError: STSError(code: "ExpiredTokenException", message: "Token expired: current date/time \(now) must be before the expiration date/time\(exp)")))
+            step("time", .fail, "expired at \(TimeText.iso(exp))")
+            return
+        }
+        var status = WalkStep.Status.pass
+        if now > exp {
+            add(Finding(.tokenExpiring, .warning, detail: "exp is \(expText): expired, but within AWS's 5-minute grace, which ends at \(TimeText.iso(exp + 300)).", fix: "assume the role earlier in the job"))
+            status = .warn
+        } else if exp - now < 300 {
+            add(Finding(.tokenExpiring, .warning, detail: "exp is \(expText): the token expires within 5 minutes.", fix: "assume the role early in the job"))
+            status = .warn
+        }
+        if let nbf = token.notBefore ?? token.issuedAt, nbf > now {
+            add(Finding(.tokenNotYetValid, .warning,
+                        detail: "\(token.notBefore != nil ? "nbf" : "iat") is \(TimeText.iso(nbf)), after the time checked \(TimeText.iso(now)): a clock skew between GitLab and this machine, or a wrong --at. How STS treats a future nbf is AWS behaviour undocumented.",
+                        fix: "run NTP on the GitLab host, or pass --at with the time of the failed call"))
+            status = .warn
+        }
+        step("time", status, "valid until \(expText)")
+    }
+
+    mutating func trustPolicy(_ policy: TrustPolicy, token: IDToken, prefix: String) {
+        guard let context, let caller else { return }
+        let eval = PolicyEvaluator.evaluate(policy, caller: caller, action: Diagnoser.action, context: context)
+        statements = eval.statements
+        let cd = ConditionDiagnosis(prefix: prefix, policy: policy)
+        switch eval.decision {
+        case .allow:
+            let d = eval.determining.map { s in statements[s].statement.sid.map { "\"\($0)\"" } ?? "statement \(s)" }
+            step("trust-policy", .pass, "allowed by \(d.joined(separator: ", "))")
+            if eval.statements.contains(where: { $0.applies && $0.principalByWildcard }) && !eval.statements.contains(where: { $0.applies && !$0.principalByWildcard }) {
+                step("principal", .warn, "allowed only through \"Principal\": \"*\": AWS behaviour undocumented")
+            }
+        case .explicitDeny:
+            for i in eval.determining {
+                let s = statements[i].statement
+                var f = Finding(.statementExplicitDeny, .error,
+                                detail: "statement \(s.sid.map { "\"\($0)\"" } ?? String(i)) has Effect Deny and applies to this request: its principal, action and every condition match. An explicit Deny beats every Allow.",
+                                fix: "narrow or remove the Deny statement at line \(policy.source.position(of: s.range.start).line)", stsError: .accessDenied())
+                f.statement = i
+                f.sid = s.sid
+                f.range = policy.source.lineRange(s.range)
+                add(f)
+            }
+            step("trust-policy", .fail, "an explicit Deny applies")
+        case .implicitDeny:
+            implicitDeny(eval, policy: policy, cd: cd, caller: caller)
+        }
+        sessionActions(policy, token: token, caller: caller, context: context)
+    }
+
+    mutating func implicitDeny(_ eval: PolicyEvaluation, policy: TrustPolicy, cd: ConditionDiagnosis, caller: CallerPrincipal) {
+        let allows = eval.statements.filter { $0.statement.effect == .allow }
+        let trusted = allows.filter(\.principalMatched)
+        if trusted.isEmpty {
+            let named = allows.flatMap { $0.statement.principal.entries.map { "\($0.type) \($0.value.text)" } }
+            var why: [String] = []
+            for s in allows {
+                for e in s.statement.principal.entries {
+                    if e.type != "Federated" {
+                        why.append("\(e.type) principal \(e.value.text.debugDescription) is not a web identity provider (use Federated)")
+                    } else if let a = ARN(e.value.text) {
+                        let url = a.resource.hasPrefix("oidc-provider/") ? String(a.resource.dropFirst(14)) : a.resource
+                        if url != caller.providerURL {
+                            let kind = url.lowercased() == caller.providerURL.lowercased() ? "letter case" : (url + "/" == caller.providerURL || url == caller.providerURL + "/") ? "a trailing slash" : "the host or path"
+                            why.append("\(e.value.text) differs from this token's provider in \(kind)")
+                        } else if let acct = caller.account, a.account != acct {
+                            why.append("\(e.value.text) is in account \(a.account); the role and its provider are in \(acct)")
+                        } else if let part = caller.partition, a.partition != part {
+                            why.append("\(e.value.text) is in partition \(a.partition); the role is in \(part)")
+                        }
+                    } else {
+                        why.append("\(e.value.text.debugDescription) is not an ARN")
+                    }
+                }
+            }
+            var f = Finding(.principalMismatch, .error,
+                            detail: "the caller is \(caller.arnText) (the provider for iss \(token?.issuer ?? "")), and no Allow statement names it. \(why.isEmpty ? "Principals named: " + named.joined(separator: ", ") : why.joined(separator: "; ")).",
+                            fix: "set \"Principal\": {\"Federated\": \"\(caller.arnText)\"} in the statement meant for this job", stsError: .accessDenied())
+            if let s = allows.first {
+                f.statement = s.statement.index
+                f.sid = s.statement.sid
+                f.range = policy.source.lineRange(s.statement.principal.range)
+            }
+            add(f)
+            step("principal", .fail, "no Allow statement trusts \(caller.arnText)")
+            return
+        }
+        step("principal", .pass, "trusted by \(trusted.map { $0.statement.sid.map { "\"\($0)\"" } ?? "statement \($0.statement.index)" }.joined(separator: ", "))")
+        let acting = trusted.filter(\.actionMatched)
+        if acting.isEmpty {
+            let s = trusted[0].statement
+            var f = Finding(.actionMismatch, .error,
+                            detail: "statement \(s.index) trusts the provider for \(s.action.negated ? "every action except " : "")\(s.action.patterns.map { $0.text.debugDescription }.joined(separator: ", ")), which does not include sts:AssumeRoleWithWebIdentity.",
+                            fix: "set \"Action\": \"sts:AssumeRoleWithWebIdentity\" in statement \(s.index) (line \(policy.source.position(of: s.action.range.start).line))", stsError: .accessDenied())
+            f.statement = s.index
+            f.sid = s.sid
+            f.range = policy.source.lineRange(s.action.range)
+            add(f)
+            step("action", .fail, "sts:AssumeRoleWithWebIdentity not allowed")
+            return
+        }
+        step("action", .pass, "sts:AssumeRoleWithWebIdentity is allowed by the trusting statement(s)")
+        // The statement meant for this job: fewest failing conditions, ties to the first.
+        let meant = acting.min { $0.failing.count < $1.failing.count }!
+        var first = true
+        for r in meant.failing {
+            var f = cd.finding(for: r, statement: meant.statement)
+            if first { f.stsError = .accessDenied() }
+            first = false
+            add(f)
+        }
+        let s = meant.statement
+        step("conditions", .fail, "\(s.sid.map { "statement \"\($0)\"" } ?? "statement \(s.index)"): \(meant.failing.count) of \(meant.conditions.count) condition(s) fail")
+    }
+
+    /// Tags and a source identity in the token need their own actions allowed (reference §1.3, §5.2).
+    mutating func sessionActions(_ policy: TrustPolicy, token: IDToken, caller: CallerPrincipal, context: RequestContext) {
+        var extra: [(String, FindingID, String)] = []
+        if token.sessionTags != nil { extra.append(("sts:TagSession", .sessionTagSession, "session tags (https://aws.amazon.com/tags)")) }
+        if token.sourceIdentity != nil { extra.append(("sts:SetSourceIdentity", .sessionSetSourceIdentity, "a source identity (https://aws.amazon.com/source_identity)")) }
+        for (action, id, what) in extra {
+            let eval = PolicyEvaluator.evaluate(policy, caller: caller, action: action, context: context)
+            if eval.decision == .allow {
+                step("session", .pass, "\(action) is allowed for the token's \(what)")
+            } else {
+                let trusting = statements.first { $0.statement.effect == .allow && $0.applies }?.statement
+                var f = Finding(id, .error,
+                                detail: "the token carries \(what), so STS also evaluates the policy for \(action); \(eval.decision == .explicitDeny ? "a Deny statement refuses it" : "no Allow statement grants it"). Whether the error text names \(action) is undocumented; the job sees the usual AccessDenied.",
+                                fix: trusting.map { "add \"\(action)\" to the Action of statement \($0.index) at line \(policy.source.position(of: $0.action.range.start).line)" } ?? "allow \(action) alongside sts:AssumeRoleWithWebIdentity",
+                                stsError: .accessDenied())
+                if let t = trusting {
+                    f.statement = t.index
+                    f.sid = t.sid
+                    f.range = policy.source.lineRange(t.action.range)
+                }
+                add(f)
+                step("session", .fail, "\(action) not allowed")
+            }
+        }
+    }
+
+    mutating func maxDuration(_ role: RoleInput) {
+        guard let d = parameters.durationSeconds, (900...43200).contains(d) else { return }
+        let max = role.maxSessionDuration ?? 3600
+        if d > max {
+            add(Finding(.requestDuration, .error,
+                        detail: "--duration-seconds \(d) exceeds the role's MaxSessionDuration \(max)\(role.maxSessionDuration == nil ? " (the default; pass get-role output to read the role's own)" : "").",
+                        fix: "request at most \(max) seconds, or raise it: aws iam update-role --role-name \(role.roleName ?? "<role>") --max-session-duration \(d)",
+                        stsError: .validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")))
+            step("duration", .fail, "\(d)s > MaxSessionDuration \(max)s")
+        } else {
+            step("duration", .pass, "\(d)s ≤ MaxSessionDuration \(max)s")
+        }
+    }
+
+    func result() -> Diagnosis {
+        // Exit 2 whenever an input cannot be read: the contract promises no half-decisions.
+        let primary = unknown
+            ? findings.first { $0.id == .policyInvalid || $0.id == .inputInvalid }
+            : findings.first { $0.severity == .error && $0.stsError != nil }
+        let decision: Diagnosis.Decision = unknown ? .unknown : (primary == nil ? .allow : .deny)
+        var ordered = findings
+        if let p = primary, let i = ordered.firstIndex(where: { $0.id == p.id && $0.severity == .error }) {
+            ordered.insert(ordered.remove(at: i), at: 0)
+        }
+        return Diagnosis(decision: decision, stsError: decision == .deny ? primary?.stsError : nil, primaryCause: primary?.id,
+                         findings: ordered, walk: walk, statements: statements, context: context, token: token, signature: signature,
+                         role: role, providers: providers, parameters: parameters, caller: caller)
+    }
+}

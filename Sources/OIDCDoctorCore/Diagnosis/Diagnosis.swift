@@ -1,0 +1,60 @@
+/// Everything the engine needs, as values: texts already read by the caller, never paths.
+public struct DiagnosisRequest: Sendable {
+    public struct Input: Sendable {
+        public var text: String
+        /// How the user named it (`token.jwt`, `env:ID_TOKEN`, `-`), for messages.
+        public var source: String
+        public init(text: String, source: String) {
+            self.text = text
+            self.source = source
+        }
+    }
+
+    public var token: Input
+    public var policy: Input
+    public var providers: [Input]
+    public var jwks: Input?
+    public var parameters: RequestParameters
+
+    public init(token: Input, policy: Input, providers: [Input] = [], jwks: Input? = nil, parameters: RequestParameters) {
+        self.token = token
+        self.policy = policy
+        self.providers = providers
+        self.jwks = jwks
+        self.parameters = parameters
+    }
+}
+
+/// The one model of the truth: reports, screens and tests all render this value.
+public struct Diagnosis: Sendable {
+    public enum Decision: String, Sendable {
+        case allow, deny, unknown
+    }
+
+    public var decision: Decision
+    public var stsError: STSError?
+    public var primaryCause: FindingID?
+    /// Primary cause first, then in the order of the walk.
+    public var findings: [Finding]
+    public var walk: [WalkStep]
+    /// Statement results for `sts:AssumeRoleWithWebIdentity` (empty when the policy could not be read).
+    public var statements: [StatementResult]
+    public var context: RequestContext?
+    public var token: IDToken?
+    public var signature: SignatureStatus
+    public var role: RoleInput?
+    public var providers: [OIDCProvider]
+    public var parameters: RequestParameters
+    public var caller: CallerPrincipal?
+
+    /// DESIGN §4 exit status: 0 allow, 1 refused, 2 no decision.
+    public var exitCode: Int32 {
+        switch decision {
+        case .allow: 0
+        case .deny: 1
+        case .unknown: 2
+        }
+    }
+
+    public var primary: Finding? { primaryCause.flatMap { id in findings.first { $0.id == id && $0.severity == .error } } }
+}

@@ -1,0 +1,141 @@
+/// The outcome of one condition clause, with what it compared: the evaluator emits facts,
+/// the diagnosis decides how to explain them.
+public struct ConditionResult: Sendable {
+    public enum Reason: Sendable, Equatable {
+        case matched
+        case noValueMatched
+        /// A negated operator whose value list contains a match for the context value.
+        case excluded(valueIndex: Int)
+        case keyAbsent
+        /// A plain operator on a multi-valued key never matches (reference §2, iam-simulate).
+        case multiValuedKey
+        case emptyValueList
+        case nullCheck
+    }
+
+    public var statementIndex: Int
+    public var clause: ConditionClause
+    public var result: Bool
+    /// nil when the key is absent from the request context.
+    public var context: ContextEntry?
+    /// Policy values after variable substitution; nil where a variable had no value.
+    public var effectiveValues: [String?]
+    public var reason: Reason
+    /// Things AWS does not document that this result depends on.
+    public var undocumented: [String]
+}
+
+public enum ConditionEvaluator {
+    public static func evaluate(_ clause: ConditionClause, statement: Int, context: RequestContext, expandVariables: Bool) -> ConditionResult {
+        let op = clause.op
+        let entry = context.entry(clause.key)
+        var undocumented: [String] = []
+        if op.caseDiffers { undocumented.append("operator written \"\(op.written)\"; whether AWS accepts it in another letter case is undocumented") }
+        if RequestContext.unconfirmedKeys.contains(clause.key.lowercased()) {
+            undocumented.append("whether \(clause.key) is in the context of AssumeRoleWithWebIdentity is undocumented")
+        }
+        func done(_ r: Bool, _ reason: ConditionResult.Reason, _ values: [String?]) -> ConditionResult {
+            ConditionResult(statementIndex: statement, clause: clause, result: r, context: entry, effectiveValues: values, reason: reason, undocumented: undocumented)
+        }
+        let raw = clause.values.map(\.text)
+
+        if op.base == .null {
+            let wantsAbsent = raw.map { $0.lowercased() == "true" }
+            return done(wantsAbsent.contains { $0 == (entry == nil) }, .nullCheck, raw)
+        }
+        guard let entry else {
+            if op.ifExists || op.qualifier == .forAllValues { return done(true, .keyAbsent, raw) }
+            if op.qualifier == .forAnyValue { return done(false, .keyAbsent, raw) }
+            return done(op.base.isNegated, .keyAbsent, raw)
+        }
+        let values: [String?] = raw.map { v in
+            guard expandVariables && op.base.takesVariables else { return v }
+            if case .value(let s) = PolicyVariables.expand(v, context: context) { return s }
+            return nil
+        }
+        if values.isEmpty {
+            undocumented.append("an empty value list is undocumented; modelled as: positive never matches, negated always matches")
+            return done(op.base.isNegated, .emptyValueList, values)
+        }
+        let positive = op.base.positive
+        func hit(_ c: String) -> Int? { values.firstIndex { v in v.map { matches(c, $0, positive) } ?? false } }
+        func holds(_ c: String) -> Bool { op.base.isNegated ? hit(c) == nil : hit(c) != nil }
+
+        switch op.qualifier {
+        case nil:
+            if entry.multiValued {
+                if op.base.isNegated { undocumented.append("a negated plain operator on a multi-valued key is modelled as true") }
+                return done(op.base.isNegated, .multiValuedKey, values)
+            }
+            let c = entry.values.first ?? ""
+            if let i = hit(c) {
+                return op.base.isNegated ? done(false, .excluded(valueIndex: i), values) : done(true, .matched, values)
+            }
+            return op.base.isNegated ? done(true, .matched, values) : done(false, .noValueMatched, values)
+        case .forAnyValue?:
+            let r = entry.values.contains(where: holds)
+            if !r, op.base.isNegated, let i = entry.values.lazy.compactMap(hit).first { return done(false, .excluded(valueIndex: i), values) }
+            return done(r, r ? .matched : .noValueMatched, values)
+        case .forAllValues?:
+            let r = entry.values.allSatisfy(holds)
+            if !r, op.base.isNegated, let i = entry.values.lazy.compactMap(hit).first { return done(false, .excluded(valueIndex: i), values) }
+            return done(r, r ? .matched : .noValueMatched, values)
+        }
+    }
+
+    /// The positive comparison of one context value with one policy value.
+    public static func matches(_ c: String, _ v: String, _ base: ConditionOperator.Base) -> Bool {
+        switch base {
+        case .stringEquals, .binaryEquals: return c == v
+        case .stringEqualsIgnoreCase: return c.lowercased() == v.lowercased()
+        case .stringLike: return Wildcard.matches(c, pattern: v)
+        case .bool: return c.lowercased() == v.lowercased()
+        case .arnEquals, .arnLike:
+            let cp = c.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+            let vp = v.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+            guard cp.count == 6, vp.count == 6 else { return false }
+            return zip(cp, vp).allSatisfy { Wildcard.matches(String($0), pattern: String($1)) }
+        case .numericEquals, .numericLessThan, .numericLessThanEquals, .numericGreaterThan, .numericGreaterThanEquals:
+            guard let a = Double(c), let b = Double(v) else { return false }
+            return compare(a, b, base)
+        case .dateEquals, .dateLessThan, .dateLessThanEquals, .dateGreaterThan, .dateGreaterThanEquals:
+            guard let a = TimeText.parse(c), let b = TimeText.parse(v) else { return false }
+            return compare(Double(a), Double(b), base)
+        case .ipAddress: return IPv4CIDR.contains(v, c)
+        default: return matches(c, v, base.positive)
+        }
+    }
+
+    private static func compare(_ a: Double, _ b: Double, _ base: ConditionOperator.Base) -> Bool {
+        switch base {
+        case .numericEquals, .dateEquals: a == b
+        case .numericLessThan, .dateLessThan: a < b
+        case .numericLessThanEquals, .dateLessThanEquals: a <= b
+        case .numericGreaterThan, .dateGreaterThan: a > b
+        default: a >= b
+        }
+    }
+}
+
+/// IPv4 CIDR containment for `IpAddress`; anything else does not match.
+enum IPv4CIDR {
+    static func contains(_ cidr: String, _ address: String) -> Bool {
+        let parts = cidr.split(separator: "/")
+        guard let net = parse(String(parts[0])), let ip = parse(address) else { return false }
+        let bits = parts.count > 1 ? Int(parts[1]) ?? -1 : 32
+        guard (0...32).contains(bits) else { return false }
+        let mask: UInt32 = bits == 0 ? 0 : ~UInt32(0) << (32 - UInt32(bits))
+        return net & mask == ip & mask
+    }
+
+    static func parse(_ s: String) -> UInt32? {
+        let o = s.split(separator: ".", omittingEmptySubsequences: false)
+        guard o.count == 4 else { return nil }
+        var v: UInt32 = 0
+        for x in o {
+            guard let n = UInt8(x) else { return nil }
+            v = v << 8 | UInt32(n)
+        }
+        return v
+    }
+}

@@ -1,0 +1,93 @@
+/// The parameters of the `AssumeRoleWithWebIdentity` call and the moment it is made.
+public struct RequestParameters: Sendable, Hashable {
+    public var roleArn: String?
+    public var sessionName: String?
+    public var durationSeconds: Int?
+    /// Unix seconds; every time check uses it (`--at`).
+    public var at: Int64
+
+    public init(roleArn: String? = nil, sessionName: String? = nil, durationSeconds: Int? = nil, at: Int64) {
+        self.roleArn = roleArn
+        self.sessionName = sessionName
+        self.durationSeconds = durationSeconds
+        self.at = at
+    }
+}
+
+/// One key AWS puts in the request context, with where its value came from.
+public struct ContextEntry: Sendable, Hashable {
+    public var key: String
+    public var values: [String]
+    public var multiValued: Bool
+    /// The token claim it was made from, if any.
+    public var claim: String?
+}
+
+/// The keys AWS STS creates for this call (reference §1, DESIGN §3). Key names are case-insensitive.
+public struct RequestContext: Sendable {
+    public private(set) var entries: [ContextEntry] = []
+    private var index: [String: Int] = [:]
+    /// `iss` minus `https://`: the prefix of every provider key.
+    public var providerPrefix: String?
+
+    /// Claims that become keys only when the prefix is exactly `gitlab.com` (reference §1.4, SR 2026-07).
+    public static let gitlabComKeys = ["namespace_id", "pipeline_source", "project_id", "ref_protected", "runner_environment", "user_access_level", "user_email", "user_id", "user_login"]
+    /// Claim names that are keys for any generic OIDC provider.
+    public static let genericKeys = ["sub", "aud", "oaud", "amr"]
+
+    public init(token: IDToken, request: RequestParameters) {
+        providerPrefix = token.providerPrefix
+        if let p = providerPrefix {
+            if let sub = token.subject { add("\(p):sub", [sub], claim: "sub") }
+            if let azp = token.authorizedParty {
+                add("\(p):aud", [azp], claim: "azp")
+            } else if let auds = token.audiences {
+                add("\(p):aud", auds, multi: auds.count > 1, claim: "aud")
+            }
+            if let auds = token.audiences { add("\(p):oaud", auds, multi: auds.count > 1, claim: "aud") }
+            if case .array(let amr)? = token.claims["amr"] {
+                add("\(p):amr", amr.compactMap(\.string), multi: true, claim: "amr")
+            } else if let amr = token.claims["amr"]?.string {
+                add("\(p):amr", [amr], multi: true, claim: "amr")
+            }
+            if p == "gitlab.com" {
+                for name in Self.gitlabComKeys {
+                    guard let v = token.claims[name] else { continue }
+                    switch v {
+                    case .string(let s): add("gitlab.com:\(name)", [s], claim: name)
+                    case .number(let n): add("gitlab.com:\(name)", [n], claim: name)
+                    case .bool(let b): add("gitlab.com:\(name)", [b ? "true" : "false"], claim: name)
+                    default: break
+                    }
+                }
+            }
+        }
+        if let name = request.sessionName { add("sts:RoleSessionName", [name]) }
+        if let tags = token.sessionTags {
+            for t in tags.principalTags { add("aws:RequestTag/\(t.key)", [t.value], claim: "https://aws.amazon.com/tags") }
+            add("aws:TagKeys", tags.principalTags.map(\.key), multi: true, claim: "https://aws.amazon.com/tags")
+            if !tags.transitiveTagKeys.isEmpty { add("sts:TransitiveTagKeys", tags.transitiveTagKeys, multi: true, claim: "https://aws.amazon.com/tags") }
+        }
+        if let si = token.sourceIdentity { add("sts:SourceIdentity", [si], claim: "https://aws.amazon.com/source_identity") }
+        // Request-time keys: present per the global-key docs, UNCONFIRMED for this unauthenticated call.
+        add("aws:CurrentTime", [TimeText.iso(request.at)])
+        add("aws:EpochTime", [String(request.at)])
+    }
+
+    private mutating func add(_ key: String, _ values: [String], multi: Bool = false, claim: String? = nil) {
+        let lower = key.lowercased()
+        if let i = index[lower] {
+            entries[i] = ContextEntry(key: key, values: values, multiValued: multi, claim: claim)
+        } else {
+            index[lower] = entries.count
+            entries.append(ContextEntry(key: key, values: values, multiValued: multi, claim: claim))
+        }
+    }
+
+    public func entry(_ key: String) -> ContextEntry? {
+        index[key.lowercased()].map { entries[$0] }
+    }
+
+    /// Keys whose presence during this call AWS does not document.
+    public static let unconfirmedKeys: Set<String> = ["aws:currenttime", "aws:epochtime", "aws:sourceip", "aws:federatedprovider", "aws:securetransport", "aws:requestedregion", "aws:useragent"]
+}

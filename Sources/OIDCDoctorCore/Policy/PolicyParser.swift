@@ -1,0 +1,225 @@
+/// Why a text is not a trust policy IAM would store: `policy.invalid`, with the place.
+public struct PolicyInvalid: Error, Sendable {
+    public var message: String
+    public var range: LineRange?
+
+    public var located: String {
+        guard let r = range else { return message }
+        return "line \(r.line), column \(r.column): \(message)"
+    }
+}
+
+/// The IAM policy grammar on top of the JSON reader, restricted to what a role trust policy may hold.
+public enum PolicyParser {
+    static let knownVersions: Set<String> = ["2012-10-17", "2008-10-17"]
+
+    public static func parse(_ text: String) throws(PolicyInvalid) -> TrustPolicy {
+        let doc: JSONReader.Document
+        do { doc = try JSONReader.read(text) } catch {
+            throw PolicyInvalid(message: "not valid JSON: \(error.message)", range: LineRange(line: error.line, column: error.column, endLine: error.line, endColumn: error.column + 1))
+        }
+        return try parse(doc)
+    }
+
+    public static func parse(_ doc: JSONReader.Document) throws(PolicyInvalid) -> TrustPolicy {
+        var p = Grammar(source: doc.text)
+        return try p.policy(doc.root, duplicates: doc.duplicates)
+    }
+}
+
+private struct Grammar {
+    let source: SourceText
+
+    func invalid(_ message: String, _ range: SourceRange) -> PolicyInvalid {
+        PolicyInvalid(message: message, range: source.lineRange(range))
+    }
+
+    mutating func policy(_ root: JSONNode, duplicates: [JSONDuplicateKey]) throws(PolicyInvalid) -> TrustPolicy {
+        guard let members = root.members else {
+            throw invalid("a trust policy is a JSON object, this is \(root.value.kindName)", root.range)
+        }
+        var version: String?
+        var statementNode: JSONNode?
+        for m in members {
+            switch m.key {
+            case "Version":
+                guard let v = m.value.stringValue else { throw invalid("\"Version\" must be a string", m.value.range) }
+                guard PolicyParser.knownVersions.contains(v) else {
+                    throw invalid("\"Version\" is \"\(v)\"; IAM accepts \"2012-10-17\" or \"2008-10-17\"", m.value.range)
+                }
+                version = v
+            case "Statement": statementNode = m.value
+            case "Id": break
+            default:
+                let known = ["Version", "Statement", "Id"]
+                let hint = known.first { editDistance($0.lowercased(), m.key.lowercased()) <= 2 }.map { " (did you mean \"\($0)\"?)" } ?? ""
+                throw invalid("\"\(m.key)\" is not a policy element\(hint); a trust policy has Version, Id and Statement", m.keyRange)
+            }
+        }
+        guard let stmts = statementNode else {
+            let keys = members.prefix(6).map { "\"\($0.key)\"" }.joined(separator: ", ")
+            throw invalid("no \"Statement\": this JSON is not a trust policy (top-level keys: \(keys.isEmpty ? "none" : keys))", root.range)
+        }
+        var list: [JSONNode]
+        switch stmts.value {
+        case .array(let items): list = items
+        case .object: list = [stmts]
+        default: throw invalid("\"Statement\" must be an object or an array of objects, not \(stmts.value.kindName)", stmts.range)
+        }
+        if list.isEmpty { throw invalid("\"Statement\" is empty: the role would trust no one (IAM requires at least one statement)", stmts.range) }
+        var statements: [PolicyStatement] = []
+        var sids: [String: SourceRange] = [:]
+        for (i, node) in list.enumerated() {
+            let s = try statement(node, index: i)
+            if let sid = s.sid {
+                if sids[sid] != nil { throw invalid("Sid \"\(sid)\" is used twice; statement ids must be unique", node.range) }
+                sids[sid] = node.range
+            }
+            statements.append(s)
+        }
+        return TrustPolicy(version: version, statements: statements, source: source, duplicateKeys: duplicates, quotaCharacters: Self.quotaCount(source.bytes))
+    }
+
+    /// Non-white-space characters outside strings; inside strings every character counts (reference §8).
+    static func quotaCount(_ bytes: [UInt8]) -> Int {
+        var count = 0
+        var inString = false
+        var escaped = false
+        for b in bytes where b & 0xC0 != 0x80 {
+            if inString {
+                count += 1
+                if escaped { escaped = false } else if b == 0x5C { escaped = true } else if b == 0x22 { inString = false }
+            } else if b == 0x22 {
+                inString = true
+                count += 1
+            } else if b != 0x20 && b != 0x0A && b != 0x0D && b != 0x09 && !(b == 0xEF) {
+                count += 1
+            }
+        }
+        return count
+    }
+
+    func statement(_ node: JSONNode, index: Int) throws(PolicyInvalid) -> PolicyStatement {
+        guard let members = node.members else { throw invalid("statement \(index) must be an object, not \(node.value.kindName)", node.range) }
+        var sid: String?
+        var effect: Effect?
+        var principal: PrincipalSpec?
+        var action: ActionSpec?
+        var conditions: [ConditionClause] = []
+        for m in members {
+            switch m.key {
+            case "Sid":
+                guard let s = m.value.stringValue else { throw invalid("\"Sid\" must be a string", m.value.range) }
+                sid = s
+            case "Effect":
+                guard let s = m.value.stringValue, let e = Effect(rawValue: s) else {
+                    throw invalid("\"Effect\" must be \"Allow\" or \"Deny\" (case-sensitive)", m.value.range)
+                }
+                effect = e
+            case "Principal": principal = try principalSpec(m.value)
+            case "Action", "NotAction":
+                if action != nil { throw invalid("a statement has either \"Action\" or \"NotAction\", not both", m.keyRange) }
+                action = ActionSpec(negated: m.key == "NotAction", patterns: try stringList(m.value, what: m.key, allowEmpty: false), range: m.value.range)
+            case "Condition": conditions = try conditionBlock(m.value)
+            case "NotPrincipal":
+                throw invalid("role trust policies do not support \"NotPrincipal\"; use \"Principal\" (Access Analyzer: ROLE_TRUST_POLICY_SYNTAX_ERROR_NOTPRINCIPAL)", m.keyRange)
+            case "Resource", "NotResource":
+                throw invalid("a trust policy cannot name a resource: IAM answers \"Has prohibited field \(m.key)\"; remove it", m.keyRange)
+            default:
+                let known = ["Sid", "Effect", "Principal", "Action", "NotAction", "Condition"]
+                let hint = known.first { editDistance($0.lowercased(), m.key.lowercased()) <= 2 }.map { " (did you mean \"\($0)\"?)" } ?? ""
+                throw invalid("\"\(m.key)\" is not a statement element\(hint)", m.keyRange)
+            }
+        }
+        guard let e = effect else { throw invalid("statement \(index) has no \"Effect\"", node.range) }
+        guard let p = principal else { throw invalid("statement \(index) has no \"Principal\"; a trust policy must name who may assume the role", node.range) }
+        guard let a = action else { throw invalid("statement \(index) has no \"Action\"", node.range) }
+        return PolicyStatement(index: index, sid: sid, effect: e, principal: p, action: a, conditions: conditions, range: node.range)
+    }
+
+    func principalSpec(_ node: JSONNode) throws(PolicyInvalid) -> PrincipalSpec {
+        if let s = node.stringValue {
+            guard s == "*" else { throw invalid("\"Principal\" as a string must be \"*\"; name a provider as {\"Federated\": \"arn:…:oidc-provider/…\"}", node.range) }
+            return .wildcard(node.range)
+        }
+        guard let members = node.members else { throw invalid("\"Principal\" must be an object or \"*\"", node.range) }
+        var entries: [PrincipalEntry] = []
+        for m in members {
+            guard ["Federated", "AWS", "Service", "CanonicalUser"].contains(m.key) else {
+                throw invalid("\"\(m.key)\" is not a principal type (Federated, AWS, Service or CanonicalUser)", m.keyRange)
+            }
+            for v in try stringList(m.value, what: "Principal \(m.key)", allowEmpty: false) {
+                entries.append(PrincipalEntry(type: m.key, value: v))
+            }
+        }
+        if entries.isEmpty { throw invalid("\"Principal\" names no principal", node.range) }
+        return .entries(entries, node.range)
+    }
+
+    func stringList(_ node: JSONNode, what: String, allowEmpty: Bool) throws(PolicyInvalid) -> [PolicyString] {
+        switch node.value {
+        case .string(let s): return [PolicyString(text: s, range: node.range)]
+        case .array(let items):
+            if items.isEmpty && !allowEmpty { throw invalid("\"\(what)\" is an empty list", node.range) }
+            var out: [PolicyString] = []
+            for item in items {
+                guard let s = item.stringValue else { throw invalid("\"\(what)\" values must be strings, this is \(item.value.kindName)", item.range) }
+                out.append(PolicyString(text: s, range: item.range))
+            }
+            return out
+        default:
+            throw invalid("\"\(what)\" must be a string or a list of strings, not \(node.value.kindName)", node.range)
+        }
+    }
+
+    func conditionBlock(_ node: JSONNode) throws(PolicyInvalid) -> [ConditionClause] {
+        guard let ops = node.members else { throw invalid("\"Condition\" must be an object of operators", node.range) }
+        var clauses: [ConditionClause] = []
+        for opMember in ops {
+            let op: ConditionOperator
+            do { op = try ConditionOperator.parse(opMember.key) } catch {
+                switch error {
+                case .unknown(let suggestion):
+                    throw invalid("unknown condition operator \"\(opMember.key)\"\(suggestion.map { " (did you mean \"\($0)\"?)" } ?? "")", opMember.keyRange)
+                case .nullWithIfExists:
+                    throw invalid("the Null operator cannot take the IfExists suffix (Access Analyzer: NULL_WITH_IF_EXISTS)", opMember.keyRange)
+                case .nullWithQualifier:
+                    throw invalid("the Null operator cannot take ForAnyValue:/ForAllValues: (Access Analyzer: NULL_WITH_QUALIFIER)", opMember.keyRange)
+                }
+            }
+            guard let keys = opMember.value.members else {
+                throw invalid("\"\(opMember.key)\" must map condition keys to values, not \(opMember.value.value.kindName)", opMember.value.range)
+            }
+            if keys.isEmpty { throw invalid("\"\(opMember.key)\" holds no condition key", opMember.value.range) }
+            var seenLower: [String: String] = [:]
+            for k in keys {
+                let lower = k.key.lowercased()
+                if let other = seenLower[lower], other != k.key {
+                    throw invalid("condition key \"\(k.key)\" appears twice with different capitalization (\"\(other)\") in one operator; key names are case-insensitive (Access Analyzer: DUPLICATE_KEYS_WITH_DIFFERENT_CASE)", k.keyRange)
+                }
+                seenLower[lower] = k.key
+                let values = try conditionValues(k.value, key: k.key)
+                clauses.append(ConditionClause(op: op, operatorRange: opMember.keyRange, key: k.key, keyRange: k.keyRange, values: values, range: SourceRange(start: k.keyRange.start, end: k.value.range.end)))
+            }
+        }
+        return clauses
+    }
+
+    /// Strings, numbers and booleans are all compared as text (reference §3.1).
+    func conditionValues(_ node: JSONNode, key: String) throws(PolicyInvalid) -> [PolicyString] {
+        func one(_ n: JSONNode) throws(PolicyInvalid) -> PolicyString {
+            switch n.value {
+            case .string(let s): return PolicyString(text: s, range: n.range)
+            case .number(let s): return PolicyString(text: s, range: n.range)
+            case .bool(let b): return PolicyString(text: b ? "true" : "false", range: n.range)
+            default: throw invalid("a value of condition key \"\(key)\" must be a string, number or boolean, not \(n.value.kindName)", n.range)
+            }
+        }
+        if case .array(let items) = node.value {
+            var out: [PolicyString] = []
+            for item in items { out.append(try one(item)) }
+            return out
+        }
+        return [try one(node)]
+    }
+}

@@ -1,0 +1,74 @@
+/// A string from the policy with the place it was written.
+public struct PolicyString: Sendable, Hashable {
+    public var text: String
+    public var range: SourceRange
+}
+
+/// A role trust policy as IAM stores it, every part with its position in the text given.
+public struct TrustPolicy: Sendable {
+    public var version: String?
+    public var statements: [PolicyStatement]
+    public var source: SourceText
+    public var duplicateKeys: [JSONDuplicateKey]
+    /// Characters IAM counts against the trust-policy quota (white space outside strings is not counted).
+    public var quotaCharacters: Int
+
+    /// Policy variables are only expanded under this version (reference §3.4).
+    public var expandsVariables: Bool { version == "2012-10-17" }
+}
+
+public enum Effect: String, Sendable {
+    case allow = "Allow"
+    case deny = "Deny"
+}
+
+public struct PolicyStatement: Sendable {
+    public var index: Int
+    public var sid: String?
+    public var effect: Effect
+    public var principal: PrincipalSpec
+    public var action: ActionSpec
+    public var conditions: [ConditionClause]
+    public var range: SourceRange
+}
+
+public enum PrincipalSpec: Sendable {
+    /// `"Principal": "*"`
+    case wildcard(SourceRange)
+    case entries([PrincipalEntry], SourceRange)
+
+    public var range: SourceRange {
+        switch self {
+        case .wildcard(let r), .entries(_, let r): r
+        }
+    }
+
+    public var entries: [PrincipalEntry] {
+        if case .entries(let e, _) = self { return e }
+        return []
+    }
+}
+
+public struct PrincipalEntry: Sendable {
+    /// `Federated`, `AWS`, `Service` or `CanonicalUser`.
+    public var type: String
+    public var value: PolicyString
+}
+
+public struct ActionSpec: Sendable {
+    /// True for `NotAction`.
+    public var negated: Bool
+    public var patterns: [PolicyString]
+    public var range: SourceRange
+}
+
+/// One `operator → key → values` entry of a `Condition` block.
+public struct ConditionClause: Sendable {
+    public var op: ConditionOperator
+    public var operatorRange: SourceRange
+    public var key: String
+    public var keyRange: SourceRange
+    public var values: [PolicyString]
+    /// From the key to the end of its values: what a report underlines.
+    public var range: SourceRange
+}

@@ -1,0 +1,134 @@
+/// Makes any input text safe to print: control characters (C0, DEL, C1, bidi overrides) are shown escaped.
+public func terminalSafe(_ s: String) -> String {
+    var out = ""
+    for u in s.unicodeScalars {
+        let v = u.value
+        if v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) {
+            out += v == 0x0A ? "\\n" : v == 0x09 ? "\\t" : v == 0x0D ? "\\r" : "\\u{" + String(v, radix: 16) + "}"
+        } else {
+            out.unicodeScalars.append(u)
+        }
+    }
+    return out
+}
+
+/// `check --format text`: a readable walk with ✓ ✗ ! –, then each finding as a rustc-style diagnostic.
+public struct TextReport {
+    public struct Options: Sendable {
+        public var color: Bool
+        public var unicode: Bool
+        public var policyName: String
+        public init(color: Bool = false, unicode: Bool = true, policyName: String = "policy") {
+            self.color = color
+            self.unicode = unicode
+            self.policyName = policyName
+        }
+    }
+
+    let d: Diagnosis
+    let o: Options
+
+    public static func render(_ d: Diagnosis, options: Options = Options()) -> String {
+        TextReport(d: d, o: options).body()
+    }
+
+    func paint(_ s: String, _ code: String) -> String { o.color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
+
+    func symbol(_ s: WalkStep.Status) -> String {
+        switch s {
+        case .pass: paint(o.unicode ? "✓" : "+", "32")
+        case .fail: paint(o.unicode ? "✗" : "x", "31;1")
+        case .warn: paint("!", "33")
+        case .skip: o.unicode ? "–" : "-"
+        }
+    }
+
+    func body() -> String {
+        var out: [String] = []
+        switch d.decision {
+        case .allow: out.append(paint("ALLOW", "32;1") + " — STS would issue credentials for this token and role.")
+        case .deny: out.append(paint("DENY", "31;1") + " — STS would answer " + terminalSafe("\(d.stsError?.code ?? "?"): \(d.stsError?.message ?? "")"))
+        case .unknown: out.append(paint("UNKNOWN", "33;1") + " — no decision: an input cannot be read.")
+        }
+        var facts = ["evaluated at \(TimeText.iso(d.parameters.at))"]
+        if let iss = d.token?.issuer { facts.append("iss \(terminalSafe(iss))") }
+        if let sub = d.token?.subject { facts.append("sub \(terminalSafe(sub))") }
+        if let role = d.role { facts.append("policy: \(terminalSafe(role.description))") }
+        out.append(facts.joined(separator: o.unicode ? " · " : " | "))
+        if let p = d.primary { out.append("cause: \(p.id.rawValue) — \(p.title)") }
+        out.append("")
+        if !d.walk.isEmpty {
+            out.append("Walk")
+            for s in d.walk {
+                out.append("  \(symbol(s.status)) \(s.step.padding(toLength: 13, withPad: " ", startingAt: 0)) \(terminalSafe(s.summary))")
+            }
+            out.append("")
+        }
+        for f in d.findings { out += finding(f) }
+        if d.findings.isEmpty { out.append("No findings.") }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    func finding(_ f: Finding) -> [String] {
+        var out: [String] = []
+        let sev: String
+        switch f.severity {
+        case .error: sev = paint("error", "31;1")
+        case .warning: sev = paint("warning", "33;1")
+        case .info: sev = paint("note", "36")
+        }
+        out.append("\(sev)[\(f.id.rawValue)]: \(f.title)")
+        var place: [String] = []
+        if let s = f.statement { place.append("statement \(s)\(f.sid.map { " \"\(terminalSafe($0))\"" } ?? "")") }
+        if let op = f.op, let key = f.key { place.append("\(terminalSafe(op)) on \(terminalSafe(key))") }
+        if let r = f.range {
+            out.append("  --> \(terminalSafe(o.policyName)):\(r.line):\(r.column)\(place.isEmpty ? "" : " (" + place.joined(separator: ", ") + ")")")
+            out += snippet(r)
+        } else if !place.isEmpty {
+            out.append("  --> " + place.joined(separator: ", "))
+        }
+        if let c = f.compare { out += compare(c) }
+        out.append("   = " + terminalSafe(f.detail))
+        if let fix = f.fix { out.append("   = " + paint("help", "1") + ": " + terminalSafe(fix)) }
+        out.append("")
+        return out
+    }
+
+    func snippet(_ r: LineRange) -> [String] {
+        guard let source = d.role?.policy.source, r.line <= source.lineCount else { return [] }
+        let last = min(r.endLine, r.line + 3)
+        let width = String(last).count
+        var out: [String] = ["\(String(repeating: " ", count: width)) |"]
+        for n in r.line...last {
+            let text = terminalSafe(source.line(n))
+            out.append("\(String(n).leftPad(width)) | \(text)")
+            if n == r.line {
+                let start = r.column - 1
+                let end = r.endLine == r.line ? max(r.endColumn - 1, start + 1) : text.count
+                out.append("\(String(repeating: " ", count: width)) | \(String(repeating: " ", count: start))\(paint(String(repeating: "^", count: max(1, end - start)), "31"))")
+            }
+        }
+        return out
+    }
+
+    func compare(_ c: Comparison) -> [String] {
+        var out = ["   = policy expects: \(terminalSafe(c.expected))", "   = token has:      \(terminalSafe(c.actual))"]
+        if let at = c.differsAt {
+            out.append("                     \(String(repeating: " ", count: terminalSafe(String(c.actual.prefix(at))).count))\(paint("^", "31;1")) first difference")
+        }
+        if !c.components.isEmpty {
+            let parts = c.components.map { comp -> String in
+                let mark = comp.matches ? (o.unicode ? "✓" : "ok") : (o.unicode ? "✗" : "x")
+                let e = comp.expected.map(terminalSafe) ?? "(absent)"
+                let a = comp.actual.map(terminalSafe) ?? "(absent)"
+                return comp.matches ? "\(comp.name) \(mark) \(a)" : "\(comp.name) \(mark) expects \(e), token has \(a)"
+            }
+            out.append("   = sub components: " + parts.joined(separator: o.unicode ? " · " : " | "))
+        }
+        return out
+    }
+}
+
+extension String {
+    func leftPad(_ w: Int) -> String { String(repeating: " ", count: max(0, w - count)) + self }
+}

@@ -1,0 +1,75 @@
+/// Reads a JWT the way admins paste it: surrounding quotes, a `Bearer ` prefix, a trailing newline,
+/// or a token wrapped over several lines by a terminal are all tolerated.
+public enum TokenReader {
+    /// The compact token with paste artefacts removed.
+    public static func clean(_ raw: String) -> String {
+        var s = Substring(raw)
+        s = s.drop(while: \.isWhitespace)
+        while let last = s.last, last.isWhitespace { s = s.dropLast() }
+        for _ in 0..<2 {
+            if s.count >= 2, let f = s.first, let l = s.last, f == l, f == "\"" || f == "'" {
+                s = s.dropFirst().dropLast()
+            }
+            if s.lowercased().hasPrefix("bearer ") || s.lowercased().hasPrefix("bearer\t") {
+                s = s.dropFirst(7)
+            }
+            s = s.drop(while: \.isWhitespace)
+        }
+        // A wrapped paste carries line breaks and spaces inside; none belongs to a JWT.
+        return String(s.unicodeScalars.filter { !($0.properties.isWhitespace) }.map(Character.init))
+    }
+
+    public static func read(_ raw: String) throws(TokenMalformed) -> IDToken {
+        let compact = clean(raw)
+        if compact.isEmpty { throw TokenMalformed(segment: .whole, reason: "the token is empty") }
+        if let bad = compact.unicodeScalars.first(where: { $0.value < 0x20 || $0.value == 0x7F || $0.value > 0x7E }) {
+            let offset = compact.unicodeScalars.firstIndex(of: bad).map { compact.unicodeScalars.distance(from: compact.unicodeScalars.startIndex, to: $0) } ?? 0
+            throw TokenMalformed(segment: .whole, reason: "character U+\(String(format4: bad.value)) at offset \(offset) cannot appear in a JWT (expected base64url and '.')")
+        }
+        let parts = compact.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3 else {
+            let hint: String
+            switch parts.count {
+            case 1: hint = "; a JWT has three parts, header.payload.signature (is this the JWT, or a variable name or CI_JOB_TOKEN?)"
+            case 2: hint = "; the signature part is missing (truncated copy?)"
+            case 5: hint = "; five parts is an encrypted JWE, not a signed ID token"
+            default: hint = ""
+            }
+            throw TokenMalformed(segment: .whole, reason: "\(parts.count) segment\(parts.count == 1 ? "" : "s") separated by '.', expected 3\(hint)")
+        }
+        let header = try decodeJSON(parts[0], segment: .header)
+        let payload = try decodeJSON(parts[1], segment: .payload)
+        if parts[2].isEmpty {
+            throw TokenMalformed(segment: .signature, reason: "empty (an unsigned token; STS requires RS256/384/512 or ES256/384/512)")
+        }
+        let signature: [UInt8]
+        do { signature = try Base64URL.decode(parts[2].utf8) } catch {
+            throw TokenMalformed(segment: .signature, reason: "bad base64url at offset \(error.offset): \(error.reason)")
+        }
+        let signingInput = Array(compact.utf8.prefix(parts[0].utf8.count + 1 + parts[1].utf8.count))
+        return IDToken(header: header, claims: payload, signingInput: signingInput, signature: signature)
+    }
+
+    private static func decodeJSON(_ part: Substring, segment: TokenMalformed.Segment) throws(TokenMalformed) -> PlainJSON {
+        if part.isEmpty { throw TokenMalformed(segment: segment, reason: "empty") }
+        let bytes: [UInt8]
+        do { bytes = try Base64URL.decode(part.utf8) } catch {
+            throw TokenMalformed(segment: segment, reason: "bad base64url at offset \(error.offset): \(error.reason)")
+        }
+        let doc: JSONReader.Document
+        do { doc = try JSONReader.read(bytes: bytes, limits: .init(maxDepth: 64, maxBytes: 1 << 20)) } catch {
+            throw TokenMalformed(segment: segment, reason: "decoded bytes are not JSON: line \(error.line), column \(error.column): \(error.message)")
+        }
+        guard case .object = doc.root.value else {
+            throw TokenMalformed(segment: segment, reason: "decodes to \(doc.root.value.kindName), expected a JSON object")
+        }
+        return doc.root.plain
+    }
+}
+
+extension String {
+    init(format4 v: UInt32) {
+        let h = String(v, radix: 16, uppercase: true)
+        self.init(String(repeating: "0", count: Swift.max(0, 4 - h.count)) + h)
+    }
+}

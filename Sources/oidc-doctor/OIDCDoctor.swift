@@ -1,0 +1,141 @@
+import ArgumentParser
+import Foundation
+import OIDCDoctorCore
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, markdown
+}
+
+@main
+struct OIDCDoctor: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "oidc-doctor",
+        abstract: "Explain why a GitLab CI/CD job cannot assume an AWS role with its ID token.",
+        discussion: "Exit status of check: 0 STS would issue credentials, 1 STS would refuse, 2 no decision (bad usage or an unreadable input).",
+        subcommands: [Check.self, Decode.self, Demo.self]
+    )
+
+    /// Usage errors exit 2 (DESIGN §4), and with --format json still print one JSON object.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
+        } catch {
+            let exit = exitCode(for: error)
+            if exit == .success || (error as? CleanExit) != nil { self.exit(withError: error) }
+            let message = fullMessage(for: error)
+            if CommandLine.arguments.contains("json") && CommandLine.arguments.contains(where: { $0 == "--format" || $0 == "--format=json" }) {
+                print(JSONReport.renderInputError(message), terminator: "")
+            }
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+            Foundation.exit(2)
+        }
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Diagnose a token against a trust policy, as AWS STS would decide.")
+
+    @Option(help: "The job's ID token: a file, - for standard input, or env:NAME.") var token: String
+    @Option(help: "The trust policy, or aws iam get-role output (file, -, env:NAME).") var policy: String
+    @Option(help: "aws iam get-open-id-connect-provider or list-open-id-connect-providers output; repeatable.") var provider: [String] = []
+    @Option(help: "The role ARN the job passes to STS (its account and partition locate the provider).") var roleArn: String?
+    @Option(help: "The issuer's JSON Web Key Set, to check the signature (file, -, env:NAME).") var jwks: String?
+    @Option(help: "When the call is made: RFC 3339 or epoch seconds (default: now).") var at: String?
+    @Option(help: "The --role-session-name the job passes.") var sessionName: String?
+    @Option(help: "The --duration-seconds the job passes.") var duration: Int?
+    @Option(help: "text, json or markdown.") var format: OutputFormat = .text
+
+    func validate() throws {
+        if let at, TimeText.parse(at) == nil { throw ValidationError("--at \(at.debugDescription): expected RFC 3339 (2026-11-27T11:10:00Z) or epoch seconds") }
+        if [token, policy, jwks].compactMap({ $0 }).filter({ $0 == "-" }).count + provider.filter({ $0 == "-" }).count > 1 {
+            throw ValidationError("only one input can be read from standard input (-)")
+        }
+    }
+
+    func run() throws {
+        let request: DiagnosisRequest
+        do {
+            request = DiagnosisRequest(
+                token: .init(text: try InputSource.read(token, what: "token"), source: token),
+                policy: .init(text: try InputSource.read(policy, what: "policy"), source: policy),
+                providers: try provider.map { .init(text: try InputSource.read($0, what: "provider"), source: $0) },
+                jwks: try jwks.map { .init(text: try InputSource.read($0, what: "JWKS"), source: $0) },
+                parameters: RequestParameters(roleArn: roleArn, sessionName: sessionName, durationSeconds: duration,
+                                              at: at.flatMap(TimeText.parse) ?? Int64(Date().timeIntervalSince1970)))
+        } catch let failure as InputSource.Failure {
+            if format == .json { print(JSONReport.renderInputError(failure.description), terminator: "") }
+            FileHandle.standardError.write(Data("oidc-doctor: \(failure.description)\n".utf8))
+            throw ExitCode(2)
+        }
+        let diagnosis = Diagnoser.diagnose(request)
+        Report.print(diagnosis, format: format, policyName: policy)
+        throw ExitCode(diagnosis.exitCode)
+    }
+}
+
+enum Report {
+    static func print(_ d: Diagnosis, format: OutputFormat, policyName: String, preface: String? = nil) {
+        let text: String
+        switch format {
+        case .json: text = JSONReport.render(d)
+        case .markdown: text = MarkdownReport.render(d, policyName: policyName)
+        case .text:
+            text = (preface.map { $0 + "\n\n" } ?? "") + TextReport.render(d, options: .init(color: TerminalTraits.color, unicode: TerminalTraits.unicode, policyName: policyName))
+        }
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}
+
+struct Decode: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print a token's header and claims (never its signature).")
+
+    @Option(help: "The ID token: a file, - for standard input, or env:NAME.") var token: String
+    @Option(help: "When to compare exp/iat/nbf against (default: now).") var at: String?
+
+    func run() throws {
+        let text: String
+        do { text = try InputSource.read(token, what: "token") } catch {
+            FileHandle.standardError.write(Data("oidc-doctor: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let t: IDToken
+        do { t = try TokenReader.read(text) } catch {
+            FileHandle.standardError.write(Data("oidc-doctor: token \(token): \(error.message)\n".utf8))
+            throw ExitCode(1)
+        }
+        let now = at.flatMap(TimeText.parse) ?? Int64(Date().timeIntervalSince1970)
+        var out = "header " + JSONReport.pretty(t.header) + "\nclaims " + JSONReport.pretty(t.claims) + "\n"
+        for name in ["iat", "nbf", "exp"] {
+            if let v = t.claims[name]?.integer { out += "\(name) \(v) = \(TimeText.iso(v)) (\(TimeText.relative(v, now: now)))\n" }
+        }
+        if let sub = t.subject, let parsed = SubClaim(sub) {
+            out += "sub components: " + parsed.components.map { "\($0.name)=\(terminalSafe($0.value))" }.joined(separator: "  ") + "\n"
+        }
+        out += "signature: \(t.signature.count) bytes (not shown)\n"
+        FileHandle.standardOutput.write(Data(out.utf8))
+    }
+}
+
+struct Demo: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Diagnose a built-in example (no inputs needed).")
+
+    @Argument(help: "Scenario name: \(DemoScenario.all.map(\.name).joined(separator: ", ")).") var scenario: String = DemoScenario.main.name
+    @Option(help: "text, json or markdown.") var format: OutputFormat = .text
+
+    func validate() throws {
+        guard DemoScenario.all.contains(where: { $0.name == scenario }) else {
+            throw ValidationError("no demo scenario \(scenario.debugDescription); choose one of \(DemoScenario.all.map(\.name).joined(separator: ", "))")
+        }
+    }
+
+    func run() throws {
+        let s = DemoScenario.all.first { $0.name == scenario }!
+        let d = Diagnoser.diagnose(s.request)
+        Report.print(d, format: format, policyName: "demo:\(s.name)/policy.json",
+                     preface: "Demo \"\(s.name)\": \(s.title).\nEvaluated at the example's own time, \(TimeText.iso(s.at)), not now. Other demos: \(DemoScenario.all.map(\.name).filter { $0 != s.name }.joined(separator: ", ")).")
+        throw ExitCode(d.exitCode)
+    }
+}
