@@ -40,6 +40,10 @@ private struct Grammar {
         }
         var version: String?
         var statementNode: JSONNode?
+        if root.member("Statement") == nil {
+            let keys = members.prefix(6).map { "\"\($0.key)\"" }.joined(separator: ", ")
+            throw invalid("no \"Statement\": this JSON is not a trust policy (top-level keys: \(keys.isEmpty ? "none" : keys)); expected a policy or aws iam get-role output", root.range)
+        }
         for m in members {
             switch m.key {
             case "Version":
@@ -56,10 +60,7 @@ private struct Grammar {
                 throw invalid("\"\(m.key)\" is not a policy element\(hint); a trust policy has Version, Id and Statement", m.keyRange)
             }
         }
-        guard let stmts = statementNode else {
-            let keys = members.prefix(6).map { "\"\($0.key)\"" }.joined(separator: ", ")
-            throw invalid("no \"Statement\": this JSON is not a trust policy (top-level keys: \(keys.isEmpty ? "none" : keys))", root.range)
-        }
+        guard let stmts = statementNode else { throw invalid("no \"Statement\"", root.range) }
         var list: [JSONNode]
         switch stmts.value {
         case .array(let items): list = items
