@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+@testable import OIDCDoctorCore
+
+/// The built `oidc-doctor` binary, run as a user would: samples, exit codes, bad inputs.
+@Suite struct CommandLineTests {
+    static let samples: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: Fixtures.shared.appendingPathComponent("samples").path)) ?? [])
+        .filter { !$0.hasSuffix(".json") }.sorted()
+
+    @Test func samplesArePresent() { #expect(Self.samples.count >= 6) }
+
+    /// `cd CASE && oidc-doctor check --token token.jwt --policy policy.json $(cat args) --format json` gives expect.json.
+    @Test(arguments: samples)
+    func sample(_ name: String) throws {
+        let dir = Fixtures.shared.appendingPathComponent("samples").appendingPathComponent(name)
+        let args = try String(contentsOf: dir.appendingPathComponent("args"), encoding: .utf8).split(whereSeparator: \.isNewline).map(String.init)
+        let (status, out, err) = try Fixtures.run(["check", "--token", "token.jwt", "--policy", "policy.json"] + args + ["--format", "json"], cwd: dir)
+        let expect = try JSONReader.read(String(contentsOf: dir.appendingPathComponent("expect.json"), encoding: .utf8)).root.plain
+        let got = try JSONReader.read(out).root.plain
+        #expect(Int64(status) == expect["exit"]?.integer, "stderr: \(err)")
+        #expect(got["decision"] == expect["decision"])
+        #expect(got["stsError"]?["code"] == (expect["sts"] == .null ? nil : expect["sts"]))
+        if let cause = expect["cause"] { #expect(got["primaryCause"] == cause) }
+        if case .array(let findings)? = got["findings"] {
+            if let st = expect["statement"] { #expect(findings.first?["statement"] == st) }
+            if let key = expect["key"] { #expect(findings.first?["key"] == key) }
+            if case .array(let ws)? = expect["warnings"] { for w in ws { #expect(findings.contains { $0["id"] == w }) } }
+        }
+        #expect(!out.contains(try String(contentsOf: dir.appendingPathComponent("token.jwt"), encoding: .utf8).split(separator: ".").last.map(String.init)!.trimmingWhitespace), "signature printed")
+    }
+
+    @Test func samplesVerifyAgainstTheirKeySet() throws {
+        let dir = Fixtures.shared.appendingPathComponent("samples/allow-seed-main")
+        let (status, out, _) = try Fixtures.run(["check", "--token", "token.jwt", "--policy", "policy.json", "--at", "2026-11-27T11:10:00Z", "--jwks", "../jwks.json", "--format", "json"], cwd: dir)
+        #expect(status == 0)
+        #expect(out.contains("\"signature\": \"valid\""))
+    }
+
+    @Test func demoPrintsADiagnosisAtItsOwnTime() throws {
+        let (status, out, _) = try Fixtures.run(["demo"])
+        #expect(status == 1)
+        #expect(out.contains("Evaluated at the example's own time, 2026-11-27T11:10:00Z"))
+        #expect(out.contains("error[condition.wildcard-needs-like]"))
+        #expect(out.contains("help: change the operator \"StringEquals\" to \"StringLike\""))
+        #expect(!out.contains("\u{1B}["), "colour written to a pipe")
+    }
+
+    @Test func textFallsBackToASCIIWithoutUTF8Locale() throws {
+        let (_, out, _) = try Fixtures.run(["demo", "other-branch"], env: ["LANG": "C", "LC_ALL": "C"])
+        #expect(out.contains("  x conditions"))
+        #expect(!out.contains("✗"))
+    }
+
+    @Test func markdownReport() throws {
+        let (status, out, _) = try Fixtures.run(["demo", "unsupported-key", "--format", "markdown"])
+        #expect(status == 1)
+        #expect(out.hasPrefix("## oidc-doctor: DENY"))
+        #expect(out.contains("`condition.unsupported-key`"))
+    }
+
+    @Test func decodeShowsClaimsNotSignature() throws {
+        let token = Fixtures.token(claims: Fixtures.claims(nil))
+        let (status, out, _) = try Fixtures.run(["decode", "--token", "-", "--at", "2026-11-27T11:10:00Z"], stdin: Data(token.utf8))
+        #expect(status == 0)
+        #expect(out.contains("exp 1795780800 = 2026-11-27T12:00:00Z (in 50m)"))
+        #expect(out.contains("sub components: project_path=mygroup/myproject  ref_type=branch  ref=main"))
+        #expect(!out.contains(String(token.split(separator: ".")[2])))
+    }
+
+    static let policyFile: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("oidc-doctor-test-policy-\(getpid()).json")
+        try? DemoScenario.main.policy.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }()
+
+    struct BadInput: CustomTestStringConvertible, Sendable {
+        var name: String
+        var args: [String]
+        var stdin: String?
+        var stdinBytes: [UInt8]? = nil
+        var env: [String: String] = [:]
+        var exit: Int32
+        var stderrHas: String
+        var testDescription: String { name }
+    }
+
+    static let badInputs: [BadInput] = [
+        BadInput(name: "missing token file", args: ["--token", "/nonexistent/token.jwt"], exit: 2, stderrHas: "token /nonexistent/token.jwt: no such file"),
+        BadInput(name: "directory as token", args: ["--token", "/tmp"], exit: 2, stderrHas: "token /tmp: is a directory"),
+        BadInput(name: "unset env variable", args: ["--token", "env:OIDC_DOCTOR_SURELY_UNSET"], exit: 2, stderrHas: "environment variable OIDC_DOCTOR_SURELY_UNSET is not set"),
+        BadInput(name: "empty stdin", args: ["--token", "-"], stdin: "\n", exit: 2, stderrHas: "token -: is empty"),
+        BadInput(name: "20 MB paste", args: ["--token", "-"], stdin: String(repeating: "A", count: 20_000_000), exit: 2, stderrHas: "more than the 4194304-byte limit"),
+        BadInput(name: "invalid UTF-8 in the token", args: ["--token", "-"], stdin: nil, stdinBytes: [0x65, 0x79, 0xFF, 0x2E], exit: 2, stderrHas: "not UTF-8 text (invalid byte 0xff at byte offset 2)"),
+        BadInput(name: "NUL in the token", args: ["--token", "-"], stdin: "eyJh\u{0}bGc.e30.c2ln", exit: 1, stderrHas: ""),
+        BadInput(name: "bad --at", args: ["--token", "-", "--at", "yesterday"], stdin: "x", exit: 2, stderrHas: "--at"),
+        BadInput(name: "unknown option", args: ["--token", "-", "--frobnicate"], stdin: "x", exit: 2, stderrHas: "frobnicate"),
+    ]
+
+    @Test(arguments: badInputs)
+    func badInput(_ c: BadInput) throws {
+        let (status, out, err) = try Fixtures.run(["check", "--policy", Self.policyFile.path] + c.args, env: c.env, stdin: c.stdinBytes.map { Data($0) } ?? c.stdin.map { Data($0.utf8) })
+        #expect(status == c.exit, "stdout: \(out.prefix(300)) stderr: \(err)")
+        if !c.stderrHas.isEmpty { #expect(err.contains(c.stderrHas), "stderr: \(err)") }
+        #expect(!err.contains("Fatal error") && !err.contains("Stack dump"))
+    }
+
+    @Test func jsonIsPrintedForExit2Too() throws {
+        let (status, out, _) = try Fixtures.run(["check", "--token", "/nonexistent", "--policy", Self.policyFile.path, "--format", "json"])
+        #expect(status == 2)
+        let doc = try JSONReader.read(out)
+        #expect(doc.root["decision"]?.stringValue == "unknown")
+        #expect(doc.root["primaryCause"]?.stringValue == "input.invalid")
+    }
+
+    @Test func invalidPolicyGivesLineAndColumnAndExit2() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("oidc-doctor-bad-\(getpid()).json")
+        try "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [],\n}".write(to: url, atomically: true, encoding: .utf8)
+        let token = Fixtures.token(claims: Fixtures.claims(nil))
+        let (status, out, _) = try Fixtures.run(["check", "--token", "-", "--policy", url.path, "--format", "json"], stdin: Data(token.utf8))
+        #expect(status == 2)
+        #expect(out.contains("\"primaryCause\": \"policy.invalid\""))
+        #expect(out.contains("line 4, column 1: not valid JSON: trailing comma"))
+    }
+
+    @Test func controlCharactersFromInputsNeverReachTheTerminal() throws {
+        let claims = Fixtures.claims(.object([.init(key: "sub", value: .string("project_path:evil\u{1B}]0;pwned\u{7}:ref_type:branch:ref:main"))]))
+        let token = Fixtures.token(claims: claims)
+        let (_, out, _) = try Fixtures.run(["check", "--token", "-", "--policy", Self.policyFile.path, "--at", "2026-11-27T11:10:00Z"], stdin: Data(token.utf8))
+        #expect(!out.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
+        #expect(out.contains("\\u{1b}]0;pwned"))
+    }
+}
