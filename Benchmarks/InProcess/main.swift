@@ -1,1 +1,54 @@
-print("placeholder")
+// One diagnosis in-process, median µs: a typical policy and a 20-statement one.
+// Run: swift run -c release oidc-doctor-bench
+import OIDCDoctorCore
+
+func twentyStatements() -> String {
+    let stmts = (0..<20).map { i in
+        """
+        {"Sid": "Project\(i)", "Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/gitlab.example.com"},
+         "Action": "sts:AssumeRoleWithWebIdentity",
+         "Condition": {"StringEquals": {"gitlab.example.com:aud": "sts.amazonaws.com"},
+                       "StringLike": {"gitlab.example.com:sub": ["project_path:group\(i)/app:ref_type:branch:ref:main", "project_path:group\(i)/app:ref_type:tag:ref:v*"]}}}
+        """
+    }
+    return "{\"Version\": \"2012-10-17\", \"Statement\": [\n" + stmts.joined(separator: ",\n") + "\n]}"
+}
+
+func median(_ label: String, _ request: DiagnosisRequest, iterations: Int = 2000) {
+    for _ in 0..<100 { _ = Diagnoser.diagnose(request) }  // warm-up
+    var samples: [Double] = []
+    let clock = ContinuousClock()
+    for _ in 0..<iterations {
+        let t = clock.measure { _ = Diagnoser.diagnose(request) }
+        samples.append(Double(t.components.attoseconds) / 1e12 + Double(t.components.seconds) * 1e6)
+    }
+    samples.sort()
+    let p = { (q: Double) in samples[Int(Double(samples.count - 1) * q)] }
+    print("\(label): median \(String(format1: p(0.5))) µs, p90 \(String(format1: p(0.9))) µs over \(iterations) runs")
+}
+
+extension String {
+    init(format1 v: Double) { self = String(Double(Int(v * 10)) / 10) }
+}
+
+let typical = DemoScenario.main.request
+var big = typical
+big.policy = .init(text: twentyStatements(), source: "twenty.json")
+median("typical policy (demo wildcard-equals, 1 statement, provider)", typical)
+median("20-statement policy", big)
+
+// Phase costs, to see where the time goes.
+func phase(_ label: String, _ body: () -> Void) {
+    let clock = ContinuousClock()
+    for _ in 0..<50 { body() }
+    var s: [Double] = []
+    for _ in 0..<500 { let t = clock.measure(body); s.append(Double(t.components.attoseconds) / 1e12) }
+    s.sort()
+    print("  \(label): \(String(format1: s[s.count / 2])) µs")
+}
+let bigText = twentyStatements()
+phase("JSON read (20 statements)") { _ = try? JSONReader.read(bigText) }
+phase("policy read (20 statements)") { _ = try? RoleInput.read(bigText) }
+phase("token read") { _ = try? TokenReader.read(typical.token.text) }
+let bigPolicy = try! RoleInput.read(bigText).policy
+phase("trust lint (20 statements)") { _ = TrustLint.findings(bigPolicy) }

@@ -1,9 +1,9 @@
 /// Warnings about what a trust policy admits, independent of whether this token gets in:
 /// they fire on allowed policies too (the `trust.*` and `policy.*` ids).
-enum TrustLint {
+public enum TrustLint {
     static let quota = 2048
 
-    static func findings(_ policy: TrustPolicy) -> [Finding] {
+    public static func findings(_ policy: TrustPolicy) -> [Finding] {
         var out: [Finding] = []
         for d in policy.duplicateKeys {
             let first = policy.source.position(of: d.first.start)

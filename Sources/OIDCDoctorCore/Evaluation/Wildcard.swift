@@ -36,21 +36,25 @@ public func firstDifference(_ a: String, _ b: String) -> Int? {
     return x.count == y.count ? nil : min(x.count, y.count)
 }
 
-/// Where a glob stops matching: the length of the longest value prefix some pattern prefix can match.
+/// Where a glob stops matching: the index of the first value character no pattern path can consume
+/// (the value's length when the value ran out first). An NFA walk over pattern positions, O(n·m).
 public func firstGlobDifference(value: String, pattern: String) -> Int? {
     if Wildcard.matches(value, pattern: pattern) { return nil }
-    let v = Array(value)
-    var lo = 0
-    for k in stride(from: v.count, through: 0, by: -1) where Wildcard.matches(String(v[0..<k]), pattern: pattern + "*") || prefixMatch(String(v[0..<k]), pattern) {
-        lo = k
-        break
+    let v = Array(value.unicodeScalars), p = Array(pattern.unicodeScalars)
+    var states = [Bool](repeating: false, count: p.count + 1)
+    func close(_ s: inout [Bool]) {
+        for i in 0..<p.count where s[i] && p[i] == "*" { s[i + 1] = true }
     }
-    return lo
-}
-
-/// Can `value` be extended to something the pattern matches, i.e. is it a prefix of a match?
-private func prefixMatch(_ value: String, _ pattern: String) -> Bool {
-    let p = Array(pattern)
-    for cut in 0...p.count where Wildcard.matches(value, pattern: String(p[0..<cut])) { return true }
-    return false
+    states[0] = true
+    close(&states)
+    for (i, c) in v.enumerated() {
+        var next = [Bool](repeating: false, count: p.count + 1)
+        for j in 0..<p.count where states[j] {
+            if p[j] == "*" { next[j] = true } else if p[j] == "?" || p[j] == c { next[j + 1] = true }
+        }
+        close(&next)
+        if !next.contains(true) { return i }
+        states = next
+    }
+    return v.count
 }

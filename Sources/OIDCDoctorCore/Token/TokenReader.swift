@@ -3,27 +3,33 @@
 public enum TokenReader {
     /// The compact token with paste artefacts removed.
     public static func clean(_ raw: String) -> String {
-        var s = Substring(raw)
-        s = s.drop(while: \.isWhitespace)
-        while let last = s.last, last.isWhitespace { s = s.dropLast() }
+        // Byte-level: a token is ASCII, and this runs on every keystroke-sized paste in the TUI.
+        var b = ArraySlice(raw.utf8)
+        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
+        func trim() {
+            while let f = b.first, isSpace(f) { b = b.dropFirst() }
+            while let l = b.last, isSpace(l) { b = b.dropLast() }
+        }
+        trim()
         for _ in 0..<2 {
-            if s.count >= 2, let f = s.first, let l = s.last, f == l, f == "\"" || f == "'" {
-                s = s.dropFirst().dropLast()
+            if b.count >= 2, let f = b.first, let l = b.last, f == l, f == 0x22 || f == 0x27 {
+                b = b.dropFirst().dropLast()
+                trim()
             }
-            if s.lowercased().hasPrefix("bearer ") || s.lowercased().hasPrefix("bearer\t") {
-                s = s.dropFirst(7)
+            if b.count > 7, b.prefix(6).map({ $0 | 0x20 }) == Array("bearer".utf8), isSpace(b[b.startIndex + 6]) {
+                b = b.dropFirst(7)
+                trim()
             }
-            s = s.drop(while: \.isWhitespace)
         }
         // A wrapped paste carries line breaks and spaces inside; none belongs to a JWT.
-        return String(s.unicodeScalars.filter { !($0.properties.isWhitespace) }.map(Character.init))
+        return String(decoding: b.filter { !isSpace($0) }, as: UTF8.self)
     }
 
     public static func read(_ raw: String) throws(TokenMalformed) -> IDToken {
         let compact = clean(raw)
         if compact.isEmpty { throw TokenMalformed(segment: .whole, reason: "the token is empty") }
-        if let bad = compact.unicodeScalars.first(where: { $0.value < 0x20 || $0.value == 0x7F || $0.value > 0x7E }) {
-            let offset = compact.unicodeScalars.firstIndex(of: bad).map { compact.unicodeScalars.distance(from: compact.unicodeScalars.startIndex, to: $0) } ?? 0
+        if let offset = compact.unicodeScalars.firstIndex(where: { $0.value < 0x20 || $0.value == 0x7F || $0.value > 0x7E }).map({ compact.unicodeScalars.distance(from: compact.unicodeScalars.startIndex, to: $0) }) {
+            let bad = Array(compact.unicodeScalars)[offset]
             throw TokenMalformed(segment: .whole, reason: "character U+\(String(format4: bad.value)) at offset \(offset) cannot appear in a JWT (expected base64url and '.')")
         }
         let parts = compact.split(separator: ".", omittingEmptySubsequences: false)
