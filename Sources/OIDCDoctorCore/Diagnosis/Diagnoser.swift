@@ -326,7 +326,8 @@ private struct Walk {
             if let s = allows.first {
                 f.statement = s.statement.index
                 f.sid = s.statement.sid
-                f.range = policy.source.lineRange(s.statement.principal.range)
+                // Point at the principal value itself, the text the fix replaces.
+                f.range = policy.source.lineRange(s.statement.principal.entries.first?.value.range ?? s.statement.principal.range)
             }
             add(f)
             step("principal", .fail, "no Allow statement trusts \(caller.arnText)")
