@@ -13,7 +13,7 @@ enum Base64URL {
         return t
     }()
 
-    static func decode(_ s: Substring.UTF8View) throws(DecodeError) -> [UInt8] {
+    static func decode<C: Collection<UInt8>>(_ s: C) throws(DecodeError) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(s.count * 3 / 4)
         var acc: UInt32 = 0
