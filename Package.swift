@@ -34,6 +34,8 @@ let package = Package(
             name: "OIDCDoctorCoreTests",
             dependencies: [
                 "OIDCDoctorCore",
+                // Listed so that `swift test` alone builds the binary the command-line tests run.
+                "oidc-doctor",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],

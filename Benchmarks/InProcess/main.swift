@@ -1,6 +1,9 @@
 // One diagnosis in-process, median µs: a typical policy and a 20-statement one.
 // Run: swift run -c release oidc-doctor-bench
 import OIDCDoctorCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 func twentyStatements() -> String {
     let stmts = (0..<20).map { i in
@@ -34,6 +37,11 @@ extension String {
 let typical = DemoScenario.main.request
 var big = typical
 big.policy = .init(text: twentyStatements(), source: "twenty.json")
+if CommandLine.arguments.dropFirst().first == "profile" {
+    // A fixed workload for `valgrind --tool=callgrind`: instruction counts, not seconds.
+    for _ in 0..<200 { _ = Diagnoser.diagnose(big) }
+    exit(0)
+}
 median("typical policy (demo wildcard-equals, 1 statement, provider)", typical)
 median("20-statement policy", big)
 
@@ -52,3 +60,8 @@ phase("policy read (20 statements)") { _ = try? RoleInput.read(bigText) }
 phase("token read") { _ = try? TokenReader.read(typical.token.text) }
 let bigPolicy = try! RoleInput.read(bigText).policy
 phase("trust lint (20 statements)") { _ = TrustLint.findings(bigPolicy) }
+let tok = try! TokenReader.read(typical.token.text)
+let ctx = RequestContext(token: tok, request: typical.parameters)
+let caller = CallerPrincipal(providerURL: "gitlab.example.com", partition: "aws", account: "111122223333")
+phase("evaluate (20 statements)") { _ = PolicyEvaluator.evaluate(bigPolicy, caller: caller, action: "sts:AssumeRoleWithWebIdentity", context: ctx) }
+phase("context build") { _ = RequestContext(token: tok, request: typical.parameters) }

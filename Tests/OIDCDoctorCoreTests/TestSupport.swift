@@ -5,7 +5,12 @@ import Foundation
 /// Paths and fixtures shared by the tests. Tokens are built at test time; the EC key is generated per run.
 enum Fixtures {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+    /// `shared/` sits beside the clone (CI lays it there); OIDC_DOCTOR_SHARED overrides, /work/shared is the workplace copy.
+    static let shared: URL = {
+        let candidates = [ProcessInfo.processInfo.environment["OIDC_DOCTOR_SHARED"], packageRoot.deletingLastPathComponent().appendingPathComponent("shared").path, "/work/shared"]
+        let found = candidates.compactMap { $0 }.first { FileManager.default.fileExists(atPath: $0 + "/samples") }
+        return URL(fileURLWithPath: found ?? packageRoot.deletingLastPathComponent().appendingPathComponent("shared").path)
+    }()
     static let binary = packageRoot.appendingPathComponent(".build/debug/oidc-doctor")
     static let defaultAt: Int64 = 1_795_777_800  // 2026-11-27T11:10:00Z, ten minutes into the job
 

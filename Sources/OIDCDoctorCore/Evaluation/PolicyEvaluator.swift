@@ -5,6 +5,12 @@ public struct CallerPrincipal: Sendable, Hashable {
     public var partition: String?
     public var account: String?
 
+    public init(providerURL: String, partition: String? = nil, account: String? = nil) {
+        self.providerURL = providerURL
+        self.partition = partition
+        self.account = account
+    }
+
     /// The exact ARN when the account is known, else a form with `<role account>` in its place.
     public var arnText: String {
         "arn:\(partition ?? "aws"):iam::\(account ?? "<role account>"):oidc-provider/\(providerURL)"
