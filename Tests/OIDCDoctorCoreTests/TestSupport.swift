@@ -7,7 +7,7 @@ enum Fixtures {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     /// `shared/` sits beside the clone (CI lays it there); OIDC_DOCTOR_SHARED overrides, /work/shared is the workplace copy.
     static let shared: URL = {
-        let candidates = [ProcessInfo.processInfo.environment["OIDC_DOCTOR_SHARED"], packageRoot.deletingLastPathComponent().appendingPathComponent("shared").path, "/work/shared"]
+        let candidates: [String?] = [ProcessInfo.processInfo.environment["OIDC_DOCTOR_SHARED"], packageRoot.deletingLastPathComponent().appendingPathComponent("shared").path, "/work/shared"]
         let found = candidates.compactMap { $0 }.first { FileManager.default.fileExists(atPath: $0 + "/samples") }
         return URL(fileURLWithPath: found ?? packageRoot.deletingLastPathComponent().appendingPathComponent("shared").path)
     }()

@@ -35,7 +35,9 @@ struct ConditionDiagnosis {
         let op = c.op
         let at = where_(r)
         switch r.reason {
-        case .keyAbsent, .nullCheck where r.context == nil:
+        case .keyAbsent:
+            return absentKey(r, at: at)
+        case .nullCheck where r.context == nil:
             return absentKey(r, at: at)
         case .excluded(let i):
             let v = c.values[i].text

@@ -114,17 +114,20 @@ public enum TrustLint {
     static func broadness(_ pattern: String) -> String? {
         guard Wildcard.hasWildcard(pattern) else { return nil }
         if pattern.allSatisfy({ $0 == "*" }) { return "matches every sub: any project, any ref" }
-        let parts = pattern.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        let parts = pattern.utf8.split(separator: 0x3A, omittingEmptySubsequences: false).map { String(Substring($0)) }
         guard parts.count >= 2, SubClaim.projectNames.contains(parts[0]) else { return "matches more than one project or ref" }
         let project = parts[1]
         var reasons: [String] = []
         if Wildcard.hasWildcard(project) {
-            let lastSegment = project.split(separator: "/").last.map(String.init) ?? project
+            let segments = project.utf8.split(separator: 0x2F, omittingEmptySubsequences: false).map { String(Substring($0)) }
+            let lastSegment = segments.last ?? project
+            let parent = segments.dropLast().joined(separator: "/")
             if lastSegment != "*" && Wildcard.hasWildcard(lastSegment) {
-                let stem = lastSegment.replacingOccurrences(of: "*", with: "").replacingOccurrences(of: "?", with: "")
-                reasons.append("also matches other projects (\(project.debugDescription) matches \(project.replacingOccurrences(of: lastSegment, with: stem + "-evil").debugDescription))")
+                let stem = String(lastSegment.filter { $0 != "*" && $0 != "?" })
+                let example = (parent.isEmpty ? "" : parent + "/") + stem + "-evil"
+                reasons.append("also matches other projects (\(project.debugDescription) matches \(example.debugDescription))")
             } else {
-                reasons.append("matches every project under \(project.replacingOccurrences(of: "/*", with: "/").debugDescription), subgroups included")
+                reasons.append("matches every project under \((parent + "/").debugDescription), subgroups included")
             }
         }
         if parts.count == 2 && project.hasSuffix("*") {

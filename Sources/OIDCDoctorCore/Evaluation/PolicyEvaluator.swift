@@ -18,8 +18,8 @@ public struct CallerPrincipal: Sendable, Hashable {
 
     /// Federated principals are compared exactly (no wildcards, case-sensitive: reference §5.1).
     public func matches(_ entry: PrincipalEntry) -> Bool {
-        guard entry.type == "Federated", let arn = ARN(entry.value.text), arn.service == "iam" else { return false }
-        guard arn.resource == "oidc-provider/" + providerURL else { return false }
+        guard entry.type == "Federated", let arn = entry.arn, arn.service == "iam" else { return false }
+        guard arn.resource.hasPrefix("oidc-provider/"), arn.resource.utf8.dropFirst(14).elementsEqual(providerURL.utf8) else { return false }
         if let account, arn.account != account { return false }
         if let partition, arn.partition != partition { return false }
         return true

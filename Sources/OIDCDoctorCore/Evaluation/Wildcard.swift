@@ -26,7 +26,7 @@ public enum Wildcard {
         return pi == p.count
     }
 
-    public static func hasWildcard(_ s: String) -> Bool { s.contains("*") || s.contains("?") }
+    public static func hasWildcard(_ s: String) -> Bool { s.utf8.contains { $0 == 0x2A || $0 == 0x3F } }
 }
 
 /// Where two strings first differ, in characters: what the compare strip puts its caret under.

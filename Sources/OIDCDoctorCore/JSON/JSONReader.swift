@@ -167,19 +167,23 @@ private struct Scanner {
 
     mutating func string() throws(JSONSyntaxError) -> String {
         i += 1  // opening quote
-        var out: [UInt8] = []
+        let start = i
+        var out: [UInt8]? = nil  // only allocated once an escape is seen
         var runStart = i
         while true {
-            guard i < bytes.count else { throw error("unterminated string", at: runStart - 1) }
+            guard i < bytes.count else { throw error("unterminated string", at: start - 1) }
             let b = bytes[i]
             if b == UInt8(ascii: "\"") {
-                out.append(contentsOf: bytes[runStart..<i])
-                i += 1
-                break
+                defer { i += 1 }
+                guard var o = out else { return String(decoding: bytes[start..<i], as: UTF8.self) }
+                o.append(contentsOf: bytes[runStart..<i])
+                return String(decoding: o, as: UTF8.self)
             }
             if b == UInt8(ascii: "\\") {
-                out.append(contentsOf: bytes[runStart..<i])
-                try escape(into: &out)
+                var o = out ?? []
+                o.append(contentsOf: bytes[runStart..<i])
+                try escape(into: &o)
+                out = o
                 runStart = i
                 continue
             }
@@ -192,7 +196,6 @@ private struct Scanner {
                 try utf8Sequence()
             }
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Validates one multi-byte UTF-8 sequence (no overlongs, no surrogates, ≤ U+10FFFF).
@@ -283,7 +286,6 @@ private struct Scanner {
         guard depth <= limits.maxDepth else { throw error("nesting deeper than \(limits.maxDepth) levels") }
         i += 1
         var members: [JSONMember] = []
-        var seen: [String: SourceRange] = [:]
         skipSpace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
             i += 1
@@ -305,10 +307,9 @@ private struct Scanner {
             i += 1
             skipSpace()
             let v = try value(depth: depth)
-            if let first = seen[key] {
-                duplicates.append(JSONDuplicateKey(key: key, first: first, second: keyRange))
-            } else {
-                seen[key] = keyRange
+            // Objects in policies are small: a scan beats hashing every key into a dictionary.
+            if let first = members.first(where: { $0.key == key }) {
+                duplicates.append(JSONDuplicateKey(key: key, first: first.keyRange, second: keyRange))
             }
             members.append(JSONMember(key: key, keyRange: keyRange, value: v))
             skipSpace()

@@ -58,13 +58,14 @@ public struct ARN: Sendable, Hashable {
     public var resource: String
 
     public init?(_ text: String) {
-        let parts = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        guard parts.count == 6, parts[0] == "arn" else { return nil }
-        partition = String(parts[1])
-        service = String(parts[2])
-        region = String(parts[3])
-        account = String(parts[4])
-        resource = String(parts[5])
+        guard text.hasPrefix("arn:") else { return nil }
+        let parts = text.utf8.split(separator: 0x3A, maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count == 6 else { return nil }
+        partition = String(Substring(parts[1]))
+        service = String(Substring(parts[2]))
+        region = String(Substring(parts[3]))
+        account = String(Substring(parts[4]))
+        resource = String(Substring(parts[5]))
     }
 
     public var text: String { "arn:\(partition):\(service):\(region):\(account):\(resource)" }

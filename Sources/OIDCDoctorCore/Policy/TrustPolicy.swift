@@ -53,6 +53,14 @@ public struct PrincipalEntry: Sendable {
     /// `Federated`, `AWS`, `Service` or `CanonicalUser`.
     public var type: String
     public var value: PolicyString
+    /// Parsed once at read time; evaluation compares parts, never re-splits the text.
+    public var arn: ARN?
+
+    public init(type: String, value: PolicyString) {
+        self.type = type
+        self.value = value
+        self.arn = ARN(value.text)
+    }
 }
 
 public struct ActionSpec: Sendable {
