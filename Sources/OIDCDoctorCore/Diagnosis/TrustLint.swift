@@ -45,7 +45,7 @@ public enum TrustLint {
 
     static func oidcURLs(_ s: PolicyStatement) -> [String] {
         s.principal.entries.compactMap { e in
-            guard e.type == "Federated", let a = ARN(e.value.text), a.resource.hasPrefix("oidc-provider/") else { return nil }
+            guard e.type == "Federated", let a = e.arn, a.resource.hasPrefix("oidc-provider/") else { return nil }
             return String(a.resource.dropFirst("oidc-provider/".count))
         }
     }

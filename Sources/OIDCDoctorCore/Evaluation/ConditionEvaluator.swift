@@ -28,10 +28,10 @@ public struct ConditionResult: Sendable {
 public enum ConditionEvaluator {
     public static func evaluate(_ clause: ConditionClause, statement: Int, context: RequestContext, expandVariables: Bool) -> ConditionResult {
         let op = clause.op
-        let entry = context.entry(clause.key)
+        let entry = context.entry(lowercased: clause.keyLower)
         var undocumented: [String] = []
         if op.caseDiffers { undocumented.append("operator written \"\(op.written)\"; whether AWS accepts it in another letter case is undocumented") }
-        if RequestContext.unconfirmedKeys.contains(clause.key.lowercased()) {
+        if RequestContext.unconfirmedKeys.contains(clause.keyLower) {
             undocumented.append("whether \(clause.key) is in the context of AssumeRoleWithWebIdentity is undocumented")
         }
         func done(_ r: Bool, _ reason: ConditionResult.Reason, _ values: [String?]) -> ConditionResult {

@@ -69,6 +69,7 @@ public struct ConditionOperator: Hashable, Sendable {
     }
 
     public static func parse(_ text: String) throws(ParseError) -> ConditionOperator {
+        if let known = exact[text] { return known }
         var rest = Substring(text)
         var qualifier: Qualifier?
         for q in [Qualifier.forAnyValue, .forAllValues] where rest.lowercased().hasPrefix(q.rawValue.lowercased() + ":") {
@@ -89,6 +90,22 @@ public struct ConditionOperator: Hashable, Sendable {
         op.caseDiffers = op.name != text
         return op
     }
+
+    /// Every correctly spelled operator, so the common case is one dictionary lookup.
+    static let exact: [String: ConditionOperator] = {
+        var out: [String: ConditionOperator] = [:]
+        for base in Base.allCases {
+            for q in [nil, Qualifier.forAnyValue, .forAllValues] where !(base == .null && q != nil) {
+                for ifExists in base == .null ? [false] : [false, true] {
+                    let op = ConditionOperator(qualifier: q, base: base, ifExists: ifExists, written: "", caseDiffers: false)
+                    var named = op
+                    named.written = op.name
+                    out[op.name] = named
+                }
+            }
+        }
+        return out
+    }()
 
     /// "did you mean" by edit distance over the known operators.
     static func suggestion(for text: String) -> String? {

@@ -85,7 +85,11 @@ public struct RequestContext: Sendable {
     }
 
     public func entry(_ key: String) -> ContextEntry? {
-        index[key.lowercased()].map { entries[$0] }
+        entry(lowercased: key.lowercased())
+    }
+
+    public func entry(lowercased key: String) -> ContextEntry? {
+        index[key].map { entries[$0] }
     }
 
     /// Keys whose presence during this call AWS does not document.

@@ -2,15 +2,24 @@
 /// Linear-time greedy matcher with one backtrack point, so hostile patterns cannot blow up.
 public enum Wildcard {
     public static func matches(_ value: String, pattern: String, ignoreCase: Bool = false) -> Bool {
-        let v = Array((ignoreCase ? value.lowercased() : value).unicodeScalars)
-        let p = Array((ignoreCase ? pattern.lowercased() : pattern).unicodeScalars)
-        var vi = 0, pi = 0
+        let v = ignoreCase ? value.lowercased() : value
+        let p = ignoreCase ? pattern.lowercased() : pattern
+        // ASCII (every GitLab sub, every ARN): match bytes in place, no allocation.
+        if v.utf8.allSatisfy({ $0 < 0x80 }), p.utf8.allSatisfy({ $0 < 0x80 }) {
+            var v = v, p = p
+            return v.withUTF8 { vb in p.withUTF8 { pb in glob(vb, pb, star: 0x2A, one: 0x3F) } }
+        }
+        return glob(Array(v.unicodeScalars), Array(p.unicodeScalars), star: "*", one: "?")
+    }
+
+    private static func glob<C: RandomAccessCollection>(_ v: C, _ p: C, star: C.Element, one: C.Element) -> Bool where C.Element: Equatable, C.Index == Int {
+        var vi = v.startIndex, pi = p.startIndex
         var starP = -1, starV = 0
-        while vi < v.count {
-            if pi < p.count, p[pi] == "?" || (p[pi] != "*" && p[pi] == v[vi]) {
+        while vi < v.endIndex {
+            if pi < p.endIndex, p[pi] == one || (p[pi] != star && p[pi] == v[vi]) {
                 vi += 1
                 pi += 1
-            } else if pi < p.count, p[pi] == "*" {
+            } else if pi < p.endIndex, p[pi] == star {
                 starP = pi
                 starV = vi
                 pi += 1
@@ -22,8 +31,8 @@ public enum Wildcard {
                 return false
             }
         }
-        while pi < p.count, p[pi] == "*" { pi += 1 }
-        return pi == p.count
+        while pi < p.endIndex, p[pi] == star { pi += 1 }
+        return pi == p.endIndex
     }
 
     public static func hasWildcard(_ s: String) -> Bool { s.utf8.contains { $0 == 0x2A || $0 == 0x3F } }

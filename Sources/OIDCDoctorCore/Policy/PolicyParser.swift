@@ -200,7 +200,7 @@ private struct Grammar {
                 }
                 seenLower[lower] = k.key
                 let values = try conditionValues(k.value, key: k.key)
-                clauses.append(ConditionClause(op: op, operatorRange: opMember.keyRange, key: k.key, keyRange: k.keyRange, values: values, range: SourceRange(start: k.keyRange.start, end: k.value.range.end)))
+                clauses.append(ConditionClause(op: op, operatorRange: opMember.keyRange, key: k.key, keyLower: lower, keyRange: k.keyRange, values: values, range: SourceRange(start: k.keyRange.start, end: k.value.range.end)))
             }
         }
         return clauses

@@ -75,6 +75,8 @@ public struct ConditionClause: Sendable {
     public var op: ConditionOperator
     public var operatorRange: SourceRange
     public var key: String
+    /// Key names are case-insensitive (reference §1.1): folded once at read time.
+    public var keyLower: String
     public var keyRange: SourceRange
     public var values: [PolicyString]
     /// From the key to the end of its values: what a report underlines.

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Fuzz the readers with libFuzzer + AddressSanitizer: bash Fuzz/run.sh [seconds]  (default 60)
+# Crashers are written to Fuzz/crashes/; turn each into a regression test before fixing it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-60}
+core=Sources/OIDCDoctorCore
+out=.build-fuzz
+mkdir -p "$out" Fuzz/crashes Fuzz/corpus
+cp -n ../shared/samples/*/policy.json Fuzz/corpus/ 2>/dev/null || true
+for f in ../shared/samples/*/policy.json; do cp "$f" "Fuzz/corpus/$(basename "$(dirname "$f")").json"; done 2>/dev/null || true
+swiftc -parse-as-library -sanitize=fuzzer,address -O -module-name OIDCDoctorFuzz -o "$out/fuzz-readers" \
+  $core/JSON/*.swift $core/Token/Base64URL.swift $core/Token/IDToken.swift $core/Token/TokenReader.swift \
+  $core/Token/SubClaim.swift $core/Token/TimeText.swift $core/Policy/*.swift $core/Evaluation/ConditionOperator.swift \
+  Fuzz/FuzzReaders.swift
+"$out/fuzz-readers" -max_total_time="$secs" -max_len=4096 -artifact_prefix=Fuzz/crashes/ Fuzz/corpus 2>&1 | tail -5
