@@ -21,10 +21,16 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        // The TUI as a pure model: state + key → new state; state + size → Canvas. No curses here.
+        .target(name: "OIDCDoctorScreens", dependencies: ["OIDCDoctorCore"]),
+        // ncursesw from Debian's libncurses-dev; the shim defines NCURSES_WIDECHAR (SwiftPM drops pkg-config -D flags).
+        .systemLibrary(name: "CNCursesw", path: "Sources/CNCursesw", providers: [.apt(["libncurses-dev"])]),
         .executableTarget(
             name: "oidc-doctor",
             dependencies: [
                 "OIDCDoctorCore",
+                "OIDCDoctorScreens",
+                "CNCursesw",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -41,5 +47,6 @@ let package = Package(
             ],
             resources: [.copy("Scenarios")]
         ),
+        .testTarget(name: "OIDCDoctorScreensTests", dependencies: ["OIDCDoctorScreens", "OIDCDoctorCore", "oidc-doctor"]),
     ]
 )

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OIDCDoctorCore
+import OIDCDoctorScreens
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json, markdown
@@ -12,7 +13,8 @@ struct OIDCDoctor: ParsableCommand {
         commandName: "oidc-doctor",
         abstract: "Explain why a GitLab CI/CD job cannot assume an AWS role with its ID token.",
         discussion: "Exit status of check: 0 STS would issue credentials, 1 STS would refuse, 2 no decision (bad usage or an unreadable input).",
-        subcommands: [Check.self, Decode.self, Demo.self]
+        subcommands: [Open.self, Check.self, Decode.self, Demo.self],
+        defaultSubcommand: Open.self
     )
 
     /// Usage errors exit 2 (DESIGN §4), and with --format json still print one JSON object.
@@ -55,17 +57,20 @@ struct Check: ParsableCommand {
         }
     }
 
-    func run() throws {
-        let request: DiagnosisRequest
-        do {
-            request = DiagnosisRequest(
+    /// Reads every input named on the command line (the full-screen view shares this).
+    func request() throws -> DiagnosisRequest {
+        DiagnosisRequest(
                 token: .init(text: try InputSource.read(token, what: "token"), source: token),
                 policy: .init(text: try InputSource.read(policy, what: "policy"), source: policy),
                 providers: try provider.map { .init(text: try InputSource.read($0, what: "provider"), source: $0) },
                 jwks: try jwks.map { .init(text: try InputSource.read($0, what: "JWKS"), source: $0) },
                 parameters: RequestParameters(roleArn: roleArn, sessionName: sessionName, durationSeconds: duration,
                                               at: at.flatMap(TimeText.parse) ?? Int64(Date().timeIntervalSince1970)))
-        } catch let failure as InputSource.Failure {
+    }
+
+    func run() throws {
+        let request: DiagnosisRequest
+        do { request = try self.request() } catch let failure as InputSource.Failure {
             if format == .json { print(JSONReport.renderInputError(failure.description), terminator: "") }
             FileHandle.standardError.write(Data("oidc-doctor: \(failure.description)\n".utf8))
             throw ExitCode(2)
@@ -119,23 +124,71 @@ struct Decode: ParsableCommand {
     }
 }
 
-struct Demo: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Diagnose a built-in example (no inputs needed).")
+/// `oidc-doctor` on a terminal: the Inputs screen, or straight to the Diagnosis when inputs are given.
+struct Open: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "open", abstract: "The full-screen view (the default): inputs, or the diagnosis of the inputs given.")
 
-    @Argument(help: "Scenario name: \(DemoScenario.all.map(\.name).joined(separator: ", ")).") var scenario: String = DemoScenario.main.name
-    @Option(help: "text, json or markdown.") var format: OutputFormat = .text
+    @Option(help: "The job's ID token: a file, - for standard input, or env:NAME.") var token: String?
+    @Option(help: "The trust policy, or aws iam get-role output.") var policy: String?
+    @Option(help: "OIDC provider output; repeatable.") var provider: [String] = []
+    @Option(help: "The issuer's JSON Web Key Set.") var jwks: String?
+    @Option(help: "The role ARN the job passes to STS.") var roleArn: String?
 
     func validate() throws {
+        if (token == nil) != (policy == nil) { throw ValidationError("give both --token and --policy, or neither (to open the inputs screen)") }
+        if token == "-" || policy == "-" { throw ValidationError("the full-screen view reads its keys from standard input; pass files or env:NAME instead of -") }
+    }
+
+    func run() throws {
+        guard let token, let policy else {
+            let code = TUI.run(AppModel()) {
+                FileHandle.standardOutput.write(Data("Nothing to diagnose: pass --token and --policy, or run `oidc-doctor check --help`.\n".utf8))
+                return 2
+            }
+            throw ExitCode(code)
+        }
+        var args = ["--token", token, "--policy", policy]
+        for p in provider { args += ["--provider", p] }
+        if let jwks { args += ["--jwks", jwks] }
+        if let roleArn { args += ["--role-arn", roleArn] }
+        let check = try Check.parse(args)
+        let request: DiagnosisRequest
+        do { request = try check.request() } catch let failure as InputSource.Failure {
+            FileHandle.standardError.write(Data("oidc-doctor: \(failure.description)\n".utf8))
+            throw ExitCode(2)
+        }
+        let code = TUI.run(AppModel(request: request, title: policy)) {
+            let d = Diagnoser.diagnose(request)
+            Report.print(d, format: .text, policyName: policy)
+            return d.exitCode
+        }
+        throw ExitCode(code)
+    }
+}
+
+struct Demo: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Built-in examples: a picker on a terminal, else the report of one.")
+
+    @Argument(help: "Scenario name: \(DemoScenario.all.map(\.name).joined(separator: ", ")).") var scenario: String?
+    @Option(help: "Print the report in this format instead of opening the full-screen view: text, json or markdown.") var format: OutputFormat?
+
+    func validate() throws {
+        guard let scenario else { return }
         guard DemoScenario.all.contains(where: { $0.name == scenario }) else {
             throw ValidationError("no demo scenario \(scenario.debugDescription); choose one of \(DemoScenario.all.map(\.name).joined(separator: ", "))")
         }
     }
 
     func run() throws {
-        let s = DemoScenario.all.first { $0.name == scenario }!
-        let d = Diagnoser.diagnose(s.request)
-        Report.print(d, format: format, policyName: "demo:\(s.name)/policy.json",
-                     preface: "Demo \"\(s.name)\": \(s.title).\nEvaluated at the example's own time, \(TimeText.iso(s.at)), not now. Other demos: \(DemoScenario.all.map(\.name).filter { $0 != s.name }.joined(separator: ", ")).")
-        throw ExitCode(d.exitCode)
+        let s = DemoScenario.all.first { $0.name == scenario } ?? DemoScenario.main
+        let report = { () -> Int32 in
+            let d = Diagnoser.diagnose(s.request)
+            Report.print(d, format: format ?? .text, policyName: "demo:\(s.name)/policy.json",
+                         preface: "Demo \"\(s.name)\": \(s.title).\nEvaluated at the example's own time, \(TimeText.iso(s.at)), not now. Other demos: \(DemoScenario.all.map(\.name).filter { $0 != s.name }.joined(separator: ", ")).")
+            return d.exitCode
+        }
+        if format != nil { throw ExitCode(report()) }
+        let model = scenario == nil ? AppModel.demoPicker() : AppModel(request: s.request, title: "demo \(s.name)")
+        throw ExitCode(TUI.run(model, fallback: report))
     }
 }

@@ -81,6 +81,14 @@ struct Scenario: CustomTestStringConvertible, Sendable {
         if let role = d.role {
             for f in d.findings { if let r = f.range { #expect(r.line >= 1 && r.endLine <= role.policy.source.lineCount, "\(f.id.rawValue) range \(r)") } }
         }
+        // A finding's edit really is a fix: applied to the policy, that cause no longer decides the answer.
+        if let p = primary, let edit = p.edit, let role = d.role, !role.positionsAreInDecodedText {
+            var fixed = s.request
+            fixed.policy = .init(text: edit.apply(to: role.policy.source), source: "fixed.json")
+            let after = Diagnoser.diagnose(fixed)
+            #expect(after.decision != .unknown, "edit broke the policy: \(fixed.policy.text)")
+            #expect(!(after.primaryCause == p.id && after.primary?.range == p.range), "edit did not fix \(p.id.rawValue): \(fixed.policy.text)")
+        }
         // The JSON contract holds for every case: one object with the stable top-level fields.
         let json = JSONReport.render(d)
         let parsed = try? JSONReader.read(json)

@@ -11,7 +11,8 @@ public struct DemoScenario: Sendable {
     /// A compact JWT of the claims with a placeholder signature: demos are never "verified".
     public var token: String {
         let header = #"{"kid":"demo-key","typ":"JWT","alg":"RS256"}"#
-        return Base64URL.encode(Array(header.utf8)) + "." + Base64URL.encode(Array(claims.utf8)) + "." + Base64URL.encode(Array("demo signature: not a real one".utf8))
+        let plain = { (s: String) in (try? JSONReader.read(s).root.plain) ?? .null }
+        return IDToken.placeholderCompact(header: plain(header), claims: plain(claims), note: "demo signature: not a real one")
     }
 
     public var request: DiagnosisRequest {

@@ -14,12 +14,37 @@ struct ConditionDiagnosis {
         f.claim = r.context?.claim ?? claimName(r.clause.key)
         f.range = policy.source.lineRange(r.clause.range)
         if !r.undocumented.isEmpty { f.detail += " AWS behaviour undocumented: " + r.undocumented.joined(separator: "; ") + "." }
+        f.edit = edit(for: f.id, r)
         return f
     }
 
     private func where_(_ r: ConditionResult) -> String {
         let p = policy.source.position(of: r.clause.range.start)
         return "line \(p.line)"
+    }
+
+    /// The policy edit behind the fix text, for the ids where one edit lets this token through.
+    private func edit(for id: FindingID, _ r: ConditionResult) -> PolicyEdit? {
+        let c = r.clause
+        let actual = r.context?.values.first
+        switch id {
+        case .conditionWildcardNeedsLike:
+            return PolicyEdit(range: c.operatorRange, replacement: JSONText.quote((c.op.qualifier.map { $0.rawValue + ":" } ?? "") + "StringLike" + (c.op.ifExists ? "IfExists" : "")))
+        case .conditionCaseMismatch, .conditionRefMismatch, .conditionProjectMismatch, .conditionAudienceMismatch, .conditionValueMismatch:
+            guard let actual, r.reason == .noValueMatched, !c.op.base.isNegated else { return nil }
+            return PolicyEdit.addValue(actual, to: c, in: policy.source)
+        case .conditionKeyPrefix:
+            guard let claim = claimName(c.key) else { return nil }
+            return PolicyEdit(range: c.keyRange, replacement: JSONText.quote("\(prefix):\(claim)"))
+        case .conditionNegatedMatch:
+            guard case .excluded(let i) = r.reason, c.values.count > 1 else { return nil }
+            let v = c.values[i].range
+            // Remove the excluded value and the comma that joins it to its neighbour.
+            if i + 1 < c.values.count { return PolicyEdit(range: SourceRange(start: v.start, end: c.values[i + 1].range.start), replacement: "") }
+            return PolicyEdit(range: SourceRange(start: c.values[i - 1].range.end, end: v.end), replacement: "")
+        default:
+            return nil
+        }
     }
 
     /// The claim a provider key stands for (`gitlab.example.com:sub` → `sub`); nil for other keys.

@@ -328,6 +328,9 @@ private struct Walk {
                 f.sid = s.statement.sid
                 // Point at the principal value itself, the text the fix replaces.
                 f.range = policy.source.lineRange(s.statement.principal.entries.first?.value.range ?? s.statement.principal.range)
+                if caller.account != nil, let e = s.statement.principal.entries.first {
+                    f.edit = PolicyEdit(range: e.value.range, replacement: JSONText.quote(caller.arnText))
+                }
             }
             add(f)
             step("principal", .fail, "no Allow statement trusts \(caller.arnText)")
@@ -343,6 +346,7 @@ private struct Walk {
             f.statement = s.index
             f.sid = s.sid
             f.range = policy.source.lineRange(s.action.range)
+            f.edit = s.action.negated ? nil : PolicyEdit(range: s.action.range, replacement: "[" + (s.action.patterns.map { JSONText.quote($0.text) } + ["\"sts:AssumeRoleWithWebIdentity\""]).joined(separator: ", ") + "]")
             add(f)
             step("action", .fail, "sts:AssumeRoleWithWebIdentity not allowed")
             return
@@ -380,6 +384,9 @@ private struct Walk {
                     f.statement = t.index
                     f.sid = t.sid
                     f.range = policy.source.lineRange(t.action.range)
+                    if !t.action.negated {
+                        f.edit = PolicyEdit(range: t.action.range, replacement: "[" + (t.action.patterns.map { JSONText.quote($0.text) } + [JSONText.quote(action)]).joined(separator: ", ") + "]")
+                    }
                 }
                 add(f)
                 step("session", .fail, "\(action) not allowed")

@@ -14,6 +14,8 @@ public struct Finding: Sendable {
     public var claim: String?
     public var range: LineRange?
     public var compare: Comparison?
+    /// The fix as a text edit of the policy, where one edit is enough.
+    public var edit: PolicyEdit?
     /// The STS answer when this finding decides the outcome.
     public var stsError: STSError?
 

@@ -14,6 +14,11 @@ public struct IDToken: Sendable {
         self.signature = signature
     }
 
+    /// Compact JWS text for claims that no issuer signed (demos, what-if): the signature is a placeholder.
+    public static func placeholderCompact(header: PlainJSON, claims: PlainJSON, note: String) -> String {
+        Base64URL.encode(Array(header.jsonText.utf8)) + "." + Base64URL.encode(Array(claims.jsonText.utf8)) + "." + Base64URL.encode(Array(note.utf8))
+    }
+
     public var alg: String? { header["alg"]?.string }
     public var kid: String? { header["kid"]?.string }
     public var issuer: String? { claims["iss"]?.string }

@@ -1,0 +1,54 @@
+/// The smallest text change of the policy that lets this token through: a byte range of the policy
+/// text as given and what to put there. The TUI shows it as a diff and can write the result.
+public struct PolicyEdit: Sendable, Hashable {
+    public var range: SourceRange
+    public var replacement: String
+
+    public init(range: SourceRange, replacement: String) {
+        self.range = range
+        self.replacement = replacement
+    }
+
+    /// The policy text with the edit applied.
+    public func apply(to source: SourceText) -> String {
+        var bytes = source.bytes
+        bytes.replaceSubrange(max(0, range.start)..<min(bytes.count, range.end), with: Array(replacement.utf8))
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Adds `value` to a condition's values: a single value becomes a list, a list grows by one.
+    static func addValue(_ value: String, to clause: ConditionClause, in source: SourceText) -> PolicyEdit? {
+        guard let first = clause.values.first, let last = clause.values.last else { return nil }
+        let quoted = JSONText.quote(value)
+        // A lone string value: its range is the whole value node, so wrap it into a list.
+        if clause.values.count == 1, first.range.end == clause.range.end {
+            return PolicyEdit(range: first.range, replacement: "[" + source.slice(first.range) + ", " + quoted + "]")
+        }
+        return PolicyEdit(range: SourceRange(start: last.range.end, end: last.range.end), replacement: ", " + quoted)
+    }
+}
+
+/// A line diff of two texts, for showing an edit: unchanged lines around the change as context.
+public enum LineDiff {
+    public enum Line: Sendable, Hashable {
+        case same(Int, String)
+        case removed(Int, String)
+        case added(Int, String)
+    }
+
+    /// Assumes one contiguous change (what a `PolicyEdit` makes): common head and tail, the rest differs.
+    public static func diff(_ old: String, _ new: String, context: Int = 2) -> [Line] {
+        let a = old.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let b = new.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var head = 0
+        while head < a.count && head < b.count && a[head] == b[head] { head += 1 }
+        var tail = 0
+        while tail < a.count - head && tail < b.count - head && a[a.count - 1 - tail] == b[b.count - 1 - tail] { tail += 1 }
+        var out: [Line] = []
+        for i in max(0, head - context)..<head { out.append(.same(i + 1, a[i])) }
+        for i in head..<(a.count - tail) { out.append(.removed(i + 1, a[i])) }
+        for i in head..<(b.count - tail) { out.append(.added(i + 1, b[i])) }
+        for i in (a.count - tail)..<min(a.count, a.count - tail + context) { out.append(.same(i + 1, a[i])) }
+        return out
+    }
+}

@@ -1,0 +1,452 @@
+import OIDCDoctorCore
+
+/// What the executable must do for the model (I/O lives there); results come back as `Message`s.
+public enum ScreenEffect: Sendable, Equatable {
+    case quit
+    case loadFile(path: String, slot: Int)
+    case readEnvironment(name: String, slot: Int)
+    case completePath(prefix: String)
+    /// Writes the corrected policy; never replaces an existing file unless `overwrite`.
+    case writeFile(path: String, contents: String, overwrite: Bool)
+}
+
+public enum Message: Sendable, Equatable {
+    case key(KeyEvent)
+    case loaded(slot: Int, text: String, source: String)
+    case loadFailed(slot: Int, message: String)
+    case completions([String])
+    case saved(path: String)
+    case saveFailed(path: String, message: String, exists: Bool)
+}
+
+/// One of the three inputs of the Inputs screen.
+public struct InputSlot: Sendable {
+    public enum Kind: String, Sendable { case token = "Token", policy = "Trust policy", provider = "Provider (optional)" }
+    public var kind: Kind
+    public var text: String = ""
+    public var source: String = ""
+
+    /// What was recognised, or the read error with its place.
+    public var recognition: (ok: Bool, summary: String)? {
+        guard !text.isEmpty else { return nil }
+        switch kind {
+        case .token:
+            do {
+                let t = try TokenReader.read(text)
+                return (true, "JWT \(t.alg ?? "?"), iss \(t.issuer ?? "(none)"), sub \(t.subject ?? "(none)")")
+            } catch { return (false, error.message) }
+        case .policy:
+            do {
+                let r = try RoleInput.read(text)
+                return (true, "\(r.description), \(r.policy.statements.count) statement\(r.policy.statements.count == 1 ? "" : "s")")
+            } catch { return (false, error.located) }
+        case .provider:
+            do {
+                let ps = try OIDCProvider.read(text, source: source, partition: nil, account: nil)
+                return (true, ps.map { "provider \($0.effectiveURL ?? "?")\($0.clientIDs.map { ", client IDs \($0.joined(separator: ", "))" } ?? "")" }.joined(separator: "; "))
+            } catch { return (false, error.message) }
+        }
+    }
+}
+
+/// The editable claims of the What-if screen.
+public struct WhatIf: Sendable {
+    public static let fields = ["project path", "ref", "ref type", "audience", "issuer"]
+    public var values: [String]
+    public var selected = 0
+}
+
+/// The whole TUI state. `update` is the only way it changes; `render` only reads it.
+public struct AppModel: Sendable {
+    public var screen: ScreenKind
+    public var previous: ScreenKind = .diagnosis
+    public var glyphs: Glyphs
+
+    // Inputs
+    public var slots = [InputSlot(kind: .token), InputSlot(kind: .policy), InputSlot(kind: .provider)]
+    public var selectedSlot = 0
+    public enum Prompt: Sendable, Equatable { case none, typing, path(String), env(String), savePath(String), confirmOverwrite(String) }
+    public var prompt = Prompt.none
+    public var completions: [String] = []
+    public var message: String?
+
+    // Diagnosis
+    public var request: DiagnosisRequest?
+    public var diagnosis: Diagnosis?
+    public var selected = 0
+    public enum Pane: Int, Sendable { case walk, token, policy }
+    public var pane = Pane.walk
+    public var tokenScroll = 0
+    public var policyScroll = 0
+    public var title = ""
+
+    // What-if and demos
+    public var whatIf: WhatIf?
+    public var realDiagnosis: Diagnosis?
+    public var demoIndex = 0
+    public var helpScroll = 0
+
+    public init(screen: ScreenKind = .inputs, glyphs: Glyphs = .unicode) {
+        self.screen = screen
+        self.glyphs = glyphs
+    }
+
+    /// Opens straight on the diagnosis of a request (`oidc-doctor --token … --policy …`, or a demo).
+    public init(request: DiagnosisRequest, title: String, glyphs: Glyphs = .unicode) {
+        self.init(screen: .diagnosis, glyphs: glyphs)
+        self.title = title
+        slots[0].text = request.token.text
+        slots[0].source = request.token.source
+        slots[1].text = request.policy.text
+        slots[1].source = request.policy.source
+        if let p = request.providers.first {
+            slots[2].text = p.text
+            slots[2].source = p.source
+        }
+        open(request)
+    }
+
+    public static func demoPicker(glyphs: Glyphs = .unicode) -> AppModel {
+        AppModel(screen: .demoPicker, glyphs: glyphs)
+    }
+
+    mutating func open(_ r: DiagnosisRequest) {
+        request = r
+        diagnosis = Diagnoser.diagnose(r)
+        realDiagnosis = diagnosis
+        whatIf = nil
+        selected = primaryItemIndex
+        scrollToSelection()
+    }
+
+    // MARK: the walk list: walk steps, then findings
+
+    public enum Item: Sendable {
+        case step(WalkStep)
+        case finding(Finding)
+    }
+
+    public var items: [Item] {
+        guard let d = diagnosis else { return [] }
+        return d.walk.map(Item.step) + d.findings.map(Item.finding)
+    }
+
+    var primaryItemIndex: Int {
+        guard let d = diagnosis else { return 0 }
+        if !d.findings.isEmpty, d.primaryCause != nil { return d.walk.count }
+        return max(0, d.walk.count - 1)
+    }
+
+    /// The finding the selection stands for: a finding itself, or the first finding of a failing step.
+    public var selectedFinding: Finding? {
+        let list = items
+        guard selected >= 0 && selected < list.count else { return nil }
+        switch list[selected] {
+        case .finding(let f): return f
+        case .step(let s):
+            guard s.status == .fail || s.status == .warn else { return nil }
+            return diagnosis?.findings.first { f in Self.step(of: f.id) == s.step }
+        }
+    }
+
+    static func step(of id: FindingID) -> String {
+        let raw = id.rawValue
+        if raw.hasPrefix("condition.") || raw == "trust.always-true-condition" { return "conditions" }
+        if raw.hasPrefix("principal.") { return "principal" }
+        if raw.hasPrefix("action.") { return "action" }
+        if raw == "provider.audience" || raw == "token.aud-multiple" { return "audience" }
+        if raw.hasPrefix("provider.") { return "provider" }
+        if raw == "token.expired" || raw == "token.expiring" || raw == "token.not-yet-valid" { return "time" }
+        if raw.hasPrefix("token.signature") || raw == "token.unknown-key" || raw == "token.unsupported-alg" || raw == "token.unverified" { return "signature" }
+        if raw.hasPrefix("request.") { return "request" }
+        if raw.hasPrefix("session.") { return "session" }
+        return "token"
+    }
+
+    /// Scrolls both panes so the selected finding's condition and claim are in view.
+    mutating func scrollToSelection() {
+        guard let f = selectedFinding else { return }
+        if let r = f.range { policyScroll = max(0, r.line - 3) }
+        if let claim = f.claim ?? (f.key.flatMap { $0.split(separator: ":").last.map(String.init) }) {
+            if let i = TokenPane.lines(model: self).firstIndex(where: { $0.claim == claim }) { tokenScroll = max(0, i - 1) }
+        }
+    }
+
+    // MARK: update
+
+    public mutating func update(_ message: Message) -> [ScreenEffect] {
+        switch message {
+        case .loaded(let slot, let text, let source):
+            slots[slot].text = text
+            slots[slot].source = source
+            self.message = "\(slots[slot].kind.rawValue) loaded from \(source)"
+            return diagnoseIfReady()
+        case .loadFailed(_, let m):
+            self.message = m
+            return []
+        case .saved(let path):
+            self.message = "corrected policy written to \(path)"
+            return []
+        case .saveFailed(let path, let m, let exists):
+            if exists {
+                prompt = .confirmOverwrite(path)
+                self.message = "\(path) exists: overwrite it? y/n"
+            } else {
+                self.message = m
+            }
+            return []
+        case .completions(let list):
+            completions = list
+            if case .path(let p) = prompt, list.count == 1 { prompt = .path(list[0]) } else if case .path(let p) = prompt, let common = Self.commonPrefix(list), common.count > p.count {
+                prompt = .path(common)
+            }
+            return []
+        case .key(let key):
+            if case .resize = key { return [] }
+            return handle(key)
+        }
+    }
+
+    static func commonPrefix(_ list: [String]) -> String? {
+        guard var p = list.first else { return nil }
+        for s in list.dropFirst() { while !s.hasPrefix(p) { p.removeLast() } }
+        return p
+    }
+
+    mutating func handle(_ key: KeyEvent) -> [ScreenEffect] {
+        if prompt != .none { return handlePrompt(key) }
+        if key == .char("?") && screen != .help {
+            previous = screen
+            screen = .help
+            helpScroll = 0
+            return []
+        }
+        switch screen {
+        case .help:
+            switch key {
+            case .escape, .char("?"): screen = previous
+            case .char("q"): return [.quit]
+            case .down, .char("j"): helpScroll += 1
+            case .up, .char("k"): helpScroll = max(0, helpScroll - 1)
+            default: break
+            }
+            return []
+        case .demoPicker:
+            switch key {
+            case .down, .char("j"): demoIndex = min(DemoScenario.all.count - 1, demoIndex + 1)
+            case .up, .char("k"): demoIndex = max(0, demoIndex - 1)
+            case .enter:
+                let d = DemoScenario.all[demoIndex]
+                let g = glyphs
+                self = AppModel(request: d.request, title: "demo \(d.name): \(d.title)", glyphs: g)
+                previous = .demoPicker
+            case .char("q"), .escape, .ctrl("c"): return [.quit]
+            default: break
+            }
+            return []
+        case .fix:
+            switch key {
+            case .escape: screen = .diagnosis
+            case .char("s"):
+                if fixedPolicy == nil { message = "no single edit of the policy fixes this finding" } else { prompt = .savePath("") }
+            case .char("q"), .ctrl("c"): return [.quit]
+            default: break
+            }
+            return []
+        case .inputs: return handleInputs(key)
+        case .diagnosis: return handleDiagnosis(key)
+        case .whatIf: return handleWhatIf(key)
+        }
+    }
+
+    mutating func handleInputs(_ key: KeyEvent) -> [ScreenEffect] {
+        switch key {
+        case .paste(let text):
+            slots[selectedSlot].text = text
+            slots[selectedSlot].source = "pasted"
+            message = "\(slots[selectedSlot].kind.rawValue) pasted (\(text.utf8.count) bytes)"
+            return diagnoseIfReady()
+        case .down, .char("j"), .tab: selectedSlot = (selectedSlot + 1) % 3
+        case .up, .char("k"), .backTab: selectedSlot = (selectedSlot + 2) % 3
+        case .char("l"): prompt = .path(""); completions = []
+        case .char("e"): prompt = .env("")
+        case .char("i"): prompt = .typing
+        case .char("x"): slots[selectedSlot].text = ""; slots[selectedSlot].source = ""
+        case .enter:
+            if diagnosis != nil && slots[0].text.isEmpty == false && slots[1].text.isEmpty == false { screen = .diagnosis } else { return diagnoseIfReady(force: true) }
+        case .char("q"), .ctrl("c"): return [.quit]
+        case .escape where diagnosis != nil: screen = .diagnosis
+        default: break
+        }
+        return []
+    }
+
+    mutating func handlePrompt(_ key: KeyEvent) -> [ScreenEffect] {
+        switch prompt {
+        case .typing:
+            switch key {
+            case .escape: prompt = .none; return diagnoseIfReady()
+            case .enter where slots[selectedSlot].kind == .token: prompt = .none; return diagnoseIfReady()
+            case .enter: slots[selectedSlot].text += "\n"
+            case .backspace: if !slots[selectedSlot].text.isEmpty { slots[selectedSlot].text.removeLast() }
+            case .char(let c): slots[selectedSlot].text.append(c); slots[selectedSlot].source = "typed"
+            case .paste(let t): slots[selectedSlot].text += t; slots[selectedSlot].source = "pasted"
+            default: break
+            }
+        case .savePath(var p):
+            switch key {
+            case .escape: prompt = .none
+            case .enter:
+                prompt = .none
+                guard let fixed = fixedPolicy, !p.isEmpty else { return [] }
+                return [.writeFile(path: p, contents: fixed, overwrite: false)]
+            case .backspace: if !p.isEmpty { p.removeLast() }; prompt = .savePath(p)
+            case .char(let c): p.append(c); prompt = .savePath(p)
+            case .paste(let t): p += t.filter { $0 != "\n" && $0 != "\r" }; prompt = .savePath(p)
+            default: break
+            }
+            return []
+        case .confirmOverwrite(let path):
+            prompt = .none
+            if key == .char("y"), let fixed = fixedPolicy { return [.writeFile(path: path, contents: fixed, overwrite: true)] }
+            message = "not written"
+            return []
+        case .path(var p), .env(var p):
+            let isPath: Bool = { if case .path = prompt { return true }; return false }()
+            switch key {
+            case .escape: prompt = .none; completions = []; return []
+            case .enter:
+                prompt = .none
+                completions = []
+                return isPath ? [.loadFile(path: p, slot: selectedSlot)] : [.readEnvironment(name: p, slot: selectedSlot)]
+            case .tab where isPath: return [.completePath(prefix: p)]
+            case .backspace: if !p.isEmpty { p.removeLast() }
+            case .char(let c): p.append(c)
+            case .paste(let t): p += t.filter { $0 != "\n" && $0 != "\r" }
+            default: break
+            }
+            prompt = isPath ? .path(p) : .env(p)
+        case .none: break
+        }
+        return []
+    }
+
+    mutating func diagnoseIfReady(force: Bool = false) -> [ScreenEffect] {
+        guard !slots[0].text.isEmpty, !slots[1].text.isEmpty else {
+            if force { message = "the token and the trust policy are needed to diagnose" }
+            return []
+        }
+        let providers = slots[2].text.isEmpty ? [] : [DiagnosisRequest.Input(text: slots[2].text, source: slots[2].source)]
+        let at = request?.parameters ?? RequestParameters(at: currentTime)
+        open(DiagnosisRequest(token: .init(text: slots[0].text, source: slots[0].source), policy: .init(text: slots[1].text, source: slots[1].source),
+                              providers: providers, parameters: at))
+        screen = .diagnosis
+        title = "diagnosis"
+        return []
+    }
+
+    /// The policy text with the selected finding's edit applied (nil when no single edit fixes it).
+    public var fixedPolicy: String? {
+        guard let f = selectedFinding ?? diagnosis?.primary, let edit = f.edit, let source = diagnosis?.role?.policy.source,
+              diagnosis?.role?.positionsAreInDecodedText == false else { return nil }
+        return edit.apply(to: source)
+    }
+
+    /// Set by the executable (the model reads no clock).
+    public var currentTime: Int64 = 0
+
+    mutating func handleDiagnosis(_ key: KeyEvent) -> [ScreenEffect] {
+        let count = items.count
+        switch key {
+        case .char("q"), .ctrl("c"): return [.quit]
+        case .tab: pane = Pane(rawValue: (pane.rawValue + 1) % 3)!
+        case .backTab: pane = Pane(rawValue: (pane.rawValue + 2) % 3)!
+        case .down, .char("j"):
+            switch pane {
+            case .walk: selected = min(count - 1, selected + 1); scrollToSelection()
+            case .token: tokenScroll += 1
+            case .policy: policyScroll += 1
+            }
+        case .up, .char("k"):
+            switch pane {
+            case .walk: selected = max(0, selected - 1); scrollToSelection()
+            case .token: tokenScroll = max(0, tokenScroll - 1)
+            case .policy: policyScroll = max(0, policyScroll - 1)
+            }
+        case .pageDown: if pane == .token { tokenScroll += 5 } else if pane == .policy { policyScroll += 5 } else { selected = min(count - 1, selected + 5); scrollToSelection() }
+        case .pageUp: if pane == .token { tokenScroll = max(0, tokenScroll - 5) } else if pane == .policy { policyScroll = max(0, policyScroll - 5) } else { selected = max(0, selected - 5); scrollToSelection() }
+        case .char("g"), .home: if pane == .walk { selected = 0 } else if pane == .token { tokenScroll = 0 } else { policyScroll = 0 }
+        case .char("G"), .end: if pane == .walk { selected = max(0, count - 1) } else if pane == .policy { policyScroll = max(0, (diagnosis?.role?.policy.source.lineCount ?? 1) - 1) }
+        case .char("w"):
+            guard let t = diagnosis?.token else { message = "what-if needs a readable token"; return [] }
+            let sub = t.subject.flatMap(SubClaim.init)
+            whatIf = WhatIf(values: [sub?.value("project_path") ?? t.claims["project_path"]?.string ?? "", sub?.value("ref") ?? t.claims["ref"]?.string ?? "",
+                                     sub?.value("ref_type") ?? t.claims["ref_type"]?.string ?? "", t.audiences?.first ?? "", t.issuer ?? ""])
+            screen = .whatIf
+        case .char("o"): screen = .inputs
+        case .char("f"):
+            message = nil
+            screen = .fix
+        case .escape: if previous == .demoPicker { self = AppModel.demoPicker(glyphs: glyphs) }
+        default: break
+        }
+        return []
+    }
+
+    mutating func handleWhatIf(_ key: KeyEvent) -> [ScreenEffect] {
+        guard var w = whatIf else { screen = .diagnosis; return [] }
+        switch key {
+        case .escape:
+            diagnosis = realDiagnosis
+            whatIf = nil
+            screen = .diagnosis
+            selected = primaryItemIndex
+            scrollToSelection()
+            return []
+        case .down, .tab: w.selected = (w.selected + 1) % WhatIf.fields.count
+        case .up, .backTab: w.selected = (w.selected + WhatIf.fields.count - 1) % WhatIf.fields.count
+        case .backspace: if !w.values[w.selected].isEmpty { w.values[w.selected].removeLast() }
+        case .char(let c): w.values[w.selected].append(c)
+        case .paste(let t): w.values[w.selected] += t.filter { $0 != "\n" && $0 != "\r" }
+        default: return []
+        }
+        whatIf = w
+        rediagnoseWhatIf()
+        return []
+    }
+
+    /// Re-runs the engine on the real token with the edited claims; the signature is no longer the issuer's.
+    mutating func rediagnoseWhatIf() {
+        guard let w = whatIf, let r = request, let t = realDiagnosis?.token else { return }
+        var pairs: [PlainJSON.Pair] = []
+        if case .object(let ps) = t.claims { pairs = ps }
+        func set(_ k: String, _ v: String) {
+            if let i = pairs.firstIndex(where: { $0.key == k }) { pairs[i].value = .string(v) } else { pairs.append(.init(key: k, value: .string(v))) }
+        }
+        let (path, ref, refType, aud, iss) = (w.values[0], w.values[1], w.values[2], w.values[3], w.values[4])
+        set("project_path", path)
+        set("ref", ref)
+        set("ref_type", refType)
+        set("aud", aud)
+        set("iss", iss)
+        // Keep the token's own sub format, replacing just the components being edited.
+        if let sub = t.subject, var parsed = SubClaim(sub) {
+            for i in parsed.components.indices {
+                switch parsed.components[i].name {
+                case "project_path": parsed.components[i].value = path
+                case "ref": parsed.components[i].value = ref
+                case "ref_type": parsed.components[i].value = refType
+                default: break
+                }
+            }
+            set("sub", parsed.components.map { "\($0.name):\($0.value)" }.joined(separator: ":"))
+        }
+        let token = IDToken.placeholderCompact(header: t.header, claims: .object(pairs), note: "what-if: not signed")
+        var changed = r
+        changed.token = .init(text: token, source: "what-if")
+        changed.jwks = nil
+        diagnosis = Diagnoser.diagnose(changed)
+        selected = primaryItemIndex
+    }
+}
+

@@ -1,0 +1,36 @@
+import OIDCDoctorCore
+
+/// Symbols carry every state, so monochrome and NO_COLOR lose nothing; ASCII without a UTF-8 locale.
+public struct Glyphs: Sendable {
+    public var pass, fail, warn, skip, vertical, horizontal, ellipsis, keyMark, caret, arrow: String
+
+    public static let unicode = Glyphs(pass: "✓", fail: "✗", warn: "!", skip: "–", vertical: "│", horizontal: "─", ellipsis: "…", keyMark: "◆", caret: "^", arrow: "→")
+    public static let ascii = Glyphs(pass: "+", fail: "x", warn: "!", skip: "-", vertical: "|", horizontal: "-", ellipsis: "~", keyMark: "*", caret: "^", arrow: ">")
+
+    public func status(_ s: WalkStep.Status) -> String {
+        switch s {
+        case .pass: pass
+        case .fail: fail
+        case .warn: warn
+        case .skip: skip
+        }
+    }
+
+    public func severity(_ s: Severity) -> String {
+        switch s {
+        case .error: fail
+        case .warning: warn
+        case .info: skip
+        }
+    }
+
+    /// Non-ASCII data shown as `\u{…}` when the terminal cannot draw it (ncursesw blanks it in LANG=C).
+    public func text(_ s: String) -> String {
+        guard self.pass == "+" else { return s }
+        var out = ""
+        for u in s.unicodeScalars {
+            if u.value < 0x80 { out.unicodeScalars.append(u) } else { out += "\\u{\(String(u.value, radix: 16))}" }
+        }
+        return out
+    }
+}

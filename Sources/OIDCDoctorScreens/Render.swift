@@ -1,0 +1,419 @@
+import OIDCDoctorCore
+
+/// State + size → cells. Pure: the same model and size always give the same canvas.
+public enum Render {
+    public static let minWidth = 80
+    public static let minHeight = 24
+
+    public static func canvas(_ m: AppModel, width: Int, height: Int) -> Canvas {
+        var c = Canvas(width: width, height: height)
+        guard width >= minWidth && height >= minHeight else {
+            tooSmall(&c, m)
+            return c
+        }
+        switch m.screen {
+        case .diagnosis: DiagnosisScreen.draw(&c, m)
+        case .whatIf: DiagnosisScreen.draw(&c, m)
+        case .inputs: InputsScreen.draw(&c, m)
+        case .fix: FixScreen.draw(&c, m)
+        case .demoPicker: DemoPickerScreen.draw(&c, m)
+        case .help: HelpScreen.draw(&c, m)
+        }
+        return c
+    }
+
+    static func tooSmall(_ c: inout Canvas, _ m: AppModel) {
+        let lines = ["oidc-doctor needs a terminal of at least \(minWidth)\(m.glyphs.pass == "+" ? "x" : "×")\(minHeight);",
+                     "this one is \(c.width)\(m.glyphs.pass == "+" ? "x" : "×")\(c.height). Enlarge it, or press q to quit."]
+        for (i, l) in lines.enumerated() {
+            let y = c.height / 2 - 1 + i
+            var x = 0
+            for word in l.split(separator: " ") {
+                if x + word.count > c.width { break }
+                x = c.put(String(word) + " ", x: x, y: max(0, y), role: i == 0 ? .warn : .plain)
+            }
+        }
+    }
+
+    /// The bottom line: the keys that work on this screen, from the key map.
+    static func statusLine(_ c: inout Canvas, _ m: AppModel, screen: ScreenKind, y: Int) {
+        c.fill(y: y, role: .status)
+        var x = 1
+        for b in KeyMap.statusLine(for: screen) {
+            let keys = m.glyphs.pass == "+" ? b.keys.replacingArrows() : b.keys
+            if x + keys.count + b.label.count + 3 > c.width { break }
+            x = c.put(keys, x: x, y: y, role: .key)
+            x = c.put(" " + b.label + "  ", x: x, y: y, role: .status)
+        }
+    }
+
+    /// Title bar: the verdict and the STS error stay visible on every diagnosis screen.
+    static func verdict(_ c: inout Canvas, _ m: AppModel, _ d: Diagnosis, what: String) {
+        c.fill(y: 0, role: .title)
+        var x = c.put(" ", x: 0, y: 0, role: .title)
+        let (word, role): (String, Role) = {
+            switch d.decision {
+            case .allow: return ("\(m.glyphs.pass) ALLOW", .pass)
+            case .deny: return ("\(m.glyphs.fail) DENY", .fail)
+            case .unknown: return ("\(m.glyphs.warn) UNKNOWN", .warn)
+            }
+        }()
+        x = c.put(word, x: x, y: 0, role: role)
+        let sts = d.stsError.map { "  \($0.code): \($0.message)" } ?? (d.decision == .allow ? "  STS would issue credentials" : "  no decision: an input cannot be read")
+        x = c.put(m.glyphs.text(sts), x: x, y: 0, role: .title)
+        if x + what.count + 3 <= c.width { c.put(m.glyphs.text(what), x: c.width - what.count - 1, y: 0, role: .title) }
+        let cause: String
+        if let p = d.primary {
+            cause = "cause \(p.id.rawValue): \(p.title)"
+        } else {
+            cause = "no error found" + (d.findings.isEmpty ? "" : "; \(d.findings.count) note\(d.findings.count == 1 ? "" : "s") below")
+        }
+        c.put(m.glyphs.text(cause), x: 1, y: 1, role: d.primary == nil ? .pass : .fail)
+    }
+}
+
+extension String {
+    func replacingArrows() -> String {
+        var s = ""
+        for ch in self {
+            switch ch {
+            case "↑": s += "Up"
+            case "↓": s += "/Dn"
+            default: s.append(ch)
+            }
+        }
+        return s
+    }
+
+    /// Pads or cuts to exactly `n` characters (ASCII-width data; wide data is clipped by the canvas).
+    func fit(_ n: Int, ellipsis: String = "…") -> String {
+        if count <= n { return self + String(repeating: " ", count: n - count) }
+        return String(prefix(max(0, n - ellipsis.count))) + ellipsis
+    }
+}
+
+/// The left pane's lines: header, claims with key claims marked, `sub` split into components.
+struct TokenPane {
+    struct Line {
+        var text: String
+        var role: Role
+        var claim: String?
+    }
+
+    static func lines(model m: AppModel) -> [Line] {
+        guard let d = m.diagnosis, let t = d.token else {
+            return [Line(text: "token not readable", role: .fail, claim: nil)] + (d(m).map { [Line(text: $0, role: .plain, claim: nil)] } ?? [])
+        }
+        var out: [Line] = [Line(text: "alg \(t.alg ?? "?")  kid \(t.kid ?? "-")", role: .dim, claim: nil)]
+        let keyClaims = Set((d.context?.entries ?? []).compactMap(\.claim))
+        let now = d.parameters.at
+        for name in t.claimNames {
+            guard let v = t.claims[name] else { continue }
+            let mark = keyClaims.contains(name) ? m.glyphs.keyMark : " "
+            let text: String
+            switch v {
+            case .string(let s): text = s
+            case .number(let n):
+                if ["exp", "iat", "nbf"].contains(name), let i = Int64(n) {
+                    let iso = TimeText.iso(i)
+                    text = "\(iso.dropFirst(11).prefix(5))Z, \(TimeText.relative(i, now: now))"
+                } else { text = n }
+            default: text = v.jsonText
+            }
+            out.append(Line(text: "\(mark)\(name) \(text)", role: keyClaims.contains(name) ? .heading : .plain, claim: name))
+            if name == "sub", let sub = SubClaim(text) {
+                for comp in sub.components { out.append(Line(text: "   \(comp.name) \(comp.value)", role: .plain, claim: "sub")) }
+            }
+        }
+        return out
+    }
+
+    private static func d(_ m: AppModel) -> String? {
+        m.diagnosis?.findings.first { $0.id == .tokenMalformed }?.detail
+    }
+}
+
+enum DiagnosisScreen {
+    static func draw(_ c: inout Canvas, _ m: AppModel) {
+        guard let d = m.diagnosis else { return }
+        let g = m.glyphs
+        Render.verdict(&c, m, d, what: m.screen == .whatIf ? "WHAT-IF" : m.title)
+        var top = 2
+        if m.screen == .whatIf, let w = m.whatIf {
+            // The edited fields take the top rows; the verdict above updates on every key.
+            for (i, name) in WhatIf.fields.enumerated() {
+                let sel = i == w.selected
+                var x = c.put(sel ? " \(g.arrow) " : "   ", x: 0, y: top, role: sel ? .selected : .plain)
+                x = c.put(name.fit(13), x: x, y: top, role: sel ? .selected : .dim)
+                c.put(g.text(w.values[i]) + (sel ? "_" : ""), x: x, y: top, role: sel ? .input : .plain)
+                top += 1
+            }
+        }
+        let bottomRows = 12
+        let paneHeight = c.height - top - bottomRows
+        let leftWidth = min(40, (c.width - 1) * 2 / 5)
+        tokenPane(&c, m, x: 0, y: top, width: leftWidth, height: paneHeight)
+        for y in top..<(top + paneHeight) { c.put(g.vertical, x: leftWidth, y: y, role: .border) }
+        policyPane(&c, m, x: leftWidth + 1, y: top, width: c.width - leftWidth - 1, height: paneHeight)
+        walk(&c, m, y: top + paneHeight, height: 6)
+        detail(&c, m, y: top + paneHeight + 6, height: 5)
+        Render.statusLine(&c, m, screen: m.screen, y: c.height - 1)
+    }
+
+    static func paneHeading(_ c: inout Canvas, _ m: AppModel, _ text: String, pane: AppModel.Pane, x: Int, y: Int, width: Int) {
+        let focused = m.pane == pane && m.screen == .diagnosis
+        c.put((focused ? "\(m.glyphs.arrow) " : "  ") + text, x: x, y: y, role: focused ? .selected : .heading, limit: width)
+        if focused { c.paint(x: x, y: y, count: min(width, text.count + 2), role: .selected) }
+    }
+
+    static func tokenPane(_ c: inout Canvas, _ m: AppModel, x: Int, y: Int, width: Int, height: Int) {
+        paneHeading(&c, m, "Token (\(m.glyphs.keyMark) = condition key)", pane: .token, x: x, y: y, width: width)
+        let lines = TokenPane.lines(model: m)
+        let claim = m.selectedFinding.flatMap { $0.claim }
+        let start = min(m.tokenScroll, max(0, lines.count - (height - 1)))
+        for (i, line) in lines.dropFirst(start).prefix(height - 1).enumerated() {
+            let hit = claim != nil && line.claim == claim
+            c.put(m.glyphs.text(line.text).fit(width, ellipsis: m.glyphs.ellipsis), x: x, y: y + 1 + i, role: hit ? .underline : line.role, limit: width)
+        }
+    }
+
+    static func policyPane(_ c: inout Canvas, _ m: AppModel, x: Int, y: Int, width: Int, height: Int) {
+        guard let d = m.diagnosis else { return }
+        paneHeading(&c, m, "Trust policy" + (d.role.map { $0.shape == .policy && $0.roleName == nil ? "" : " (\($0.description))" } ?? ""), pane: .policy, x: x, y: y, width: width)
+        guard let source = d.role?.policy.source else {
+            if let f = d.findings.first(where: { $0.id == .policyInvalid }) {
+                c.put(m.glyphs.text(f.detail), x: x + 1, y: y + 1, role: .fail, limit: width - 1)
+            }
+            return
+        }
+        // Line roles: failing conditions fail, passing ones pass, the selected finding's range underlined.
+        var lineRole: [Int: Role] = [:]
+        for s in d.statements {
+            for cond in s.conditions {
+                let r = source.lineRange(cond.clause.range)
+                for l in r.line...r.endLine where lineRole[l] != .fail { lineRole[l] = cond.result ? .pass : .fail }
+            }
+        }
+        let selectedRange = m.selectedFinding?.range
+        let numberWidth = String(source.lineCount).count
+        let maxStart = max(0, source.lineCount - (height - 1))
+        let start = min(m.policyScroll, maxStart)
+        for i in 0..<(height - 1) {
+            let n = start + i + 1
+            guard n <= source.lineCount else { break }
+            let inSelected = selectedRange.map { n >= $0.line && n <= $0.endLine } ?? false
+            let role = inSelected ? Role.underline : (lineRole[n] ?? .plain)
+            let mark: String = {
+                switch lineRole[n] {
+                case .fail?: return m.glyphs.fail
+                case .pass?: return m.glyphs.pass
+                default: return " "
+                }
+            }()
+            var cx = c.put(String(n).leftPadded(numberWidth) + mark, x: x, y: y + 1 + i, role: .dim)
+            cx = c.put(" ", x: cx, y: y + 1 + i, role: .plain)
+            c.put(m.glyphs.text(source.line(n).replacingTabs()), x: cx, y: y + 1 + i, role: role, limit: width - (cx - x))
+        }
+    }
+
+    static func walk(_ c: inout Canvas, _ m: AppModel, y: Int, height: Int) {
+        let g = m.glyphs
+        c.put(String(repeating: g.horizontal, count: c.width), x: 0, y: y, role: .border)
+        c.put(" Walk \(g.horizontal) \(m.diagnosis.map { "\($0.walk.count) steps, \($0.findings.count) findings" } ?? "") ", x: 2, y: y, role: m.pane == .walk ? .selected : .heading)
+        let items = m.items
+        let rows = height - 1
+        let start = max(0, min(m.selected - rows / 2, items.count - rows))
+        for (i, item) in items.enumerated().dropFirst(start).prefix(rows) {
+            let row = y + 1 + (i - start)
+            let sel = i == m.selected
+            let text: String
+            let role: Role
+            switch item {
+            case .step(let s):
+                text = "\(g.status(s.status)) \(s.step.fit(12)) \(s.summary)"
+                role = s.status == .fail ? .fail : s.status == .warn ? .warn : s.status == .pass ? .pass : .dim
+            case .finding(let f):
+                text = "\(g.severity(f.severity)) \(f.severity.rawValue.fit(7)) \(f.id.rawValue): \(f.title)"
+                role = f.severity == .error ? .fail : f.severity == .warning ? .warn : .dim
+            }
+            let prefix = sel ? g.arrow : " "
+            c.put(prefix + g.text(text).fit(c.width - 2, ellipsis: g.ellipsis), x: 0, y: row, role: sel ? .selected : role)
+        }
+    }
+
+    static func detail(_ c: inout Canvas, _ m: AppModel, y: Int, height: Int) {
+        let g = m.glyphs
+        c.put(String(repeating: g.horizontal, count: c.width), x: 0, y: y, role: .border)
+        guard let f = m.selectedFinding else {
+            if case .step(let s)? = m.items.indices.contains(m.selected) ? m.items[m.selected] : nil {
+                c.put(g.text(s.summary), x: 1, y: y + 1, role: .plain, limit: c.width - 2)
+            }
+            return
+        }
+        var row = y + 1
+        if let cmp = f.compare {
+            // The compare strip: a window around the first difference so the caret is always on screen.
+            let label = 16
+            let avail = c.width - label - 2
+            let at = cmp.differsAt ?? 0
+            let startCol = max(0, min(at - avail / 2, max(cmp.expected.count, cmp.actual.count) - avail))
+            func window(_ s: String) -> String {
+                let body = String(s.dropFirst(startCol).prefix(avail))
+                return (startCol > 0 ? g.ellipsis : "") + body
+            }
+            c.put("policy expects".fit(label), x: 1, y: row, role: .heading)
+            c.put(g.text(window(cmp.expected)), x: 1 + label, y: row, role: .plain)
+            row += 1
+            c.put("token has".fit(label), x: 1, y: row, role: .heading)
+            c.put(g.text(window(cmp.actual)), x: 1 + label, y: row, role: .fail)
+            row += 1
+            if let at = cmp.differsAt {
+                let col = 1 + label + (startCol > 0 ? g.ellipsis.count : 0) + (at - startCol)
+                c.put(g.caret, x: col, y: row, role: .fail)
+                var note = " first difference"
+                if !cmp.components.isEmpty {
+                    note += ": " + cmp.components.filter { !$0.matches }.map { "\($0.name) \($0.expected ?? "(absent)") \(g.arrow) \($0.actual ?? "(absent)")" }.joined(separator: ", ")
+                }
+                c.put(g.text(note), x: col + 1, y: row, role: .dim)
+                row += 1
+            }
+        } else {
+            row = wrap(&c, g.text(f.detail), x: 1, y: row, width: c.width - 2, maxRows: height - 2, role: .plain)
+        }
+        if let fix = f.fix, row < y + height {
+            c.put("fix ", x: 1, y: row, role: .key)
+            _ = wrap(&c, g.text(fix), x: 5, y: row, width: c.width - 6, maxRows: y + height - row, role: .pass)
+        }
+    }
+
+    @discardableResult
+    static func wrap(_ c: inout Canvas, _ text: String, x: Int, y: Int, width: Int, maxRows: Int, role: Role) -> Int {
+        var row = y
+        var line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            if line.count + word.count + 1 > width && !line.isEmpty {
+                if row - y >= maxRows - 1 { c.put(line + " " + String(word), x: x, y: row, role: role, limit: width); return row + 1 }
+                c.put(line, x: x, y: row, role: role, limit: width)
+                row += 1
+                line = String(word)
+            } else {
+                line += line.isEmpty ? String(word) : " " + word
+            }
+        }
+        if !line.isEmpty { c.put(line, x: x, y: row, role: role, limit: width); row += 1 }
+        return row
+    }
+}
+
+enum InputsScreen {
+    static func draw(_ c: inout Canvas, _ m: AppModel) {
+        let g = m.glyphs
+        c.fill(y: 0, role: .title)
+        c.put(" oidc-doctor \(g.horizontal) inputs", x: 0, y: 0, role: .title)
+        c.put(g.text("Paste (or type, load, read from an environment variable) the job's ID token and the role's trust policy."), x: 1, y: 2, role: .plain, limit: c.width - 2)
+        var y = 4
+        for (i, slot) in m.slots.enumerated() {
+            let sel = i == m.selectedSlot
+            c.put((sel ? g.arrow + " " : "  ") + slot.kind.rawValue, x: 0, y: y, role: sel ? .selected : .heading)
+            if let r = slot.recognition {
+                c.put("\(r.ok ? g.pass : g.fail) \(slot.source)", x: 24, y: y, role: r.ok ? .pass : .fail, limit: c.width - 25)
+                DiagnosisScreen.wrap(&c, g.text(r.summary), x: 4, y: y + 1, width: c.width - 6, maxRows: 2, role: r.ok ? .plain : .fail)
+            } else {
+                c.put("\(g.skip) empty", x: 24, y: y, role: .dim)
+            }
+            y += 4
+        }
+        switch m.prompt {
+        case .path(let p):
+            c.put("file: " + g.text(p) + "_", x: 1, y: y, role: .input, limit: c.width - 2)
+            if !m.completions.isEmpty { c.put(g.text(m.completions.prefix(6).joined(separator: "  ")), x: 1, y: y + 1, role: .dim, limit: c.width - 2) }
+        case .env(let p): c.put("environment variable: " + g.text(p) + "_", x: 1, y: y, role: .input, limit: c.width - 2)
+        case .typing: c.put("typing into \(m.slots[m.selectedSlot].kind.rawValue): Esc ends" + (m.slots[m.selectedSlot].kind == .token ? ", Enter ends" : ""), x: 1, y: y, role: .input)
+        case .savePath, .confirmOverwrite: break
+        case .none:
+            if let d = m.diagnosis {
+                c.put("verdict: \(d.decision.rawValue.uppercased())\(d.primaryCause.map { ", \($0.rawValue)" } ?? "") \(g.arrow) Enter shows the diagnosis", x: 1, y: y, role: d.decision == .allow ? .pass : .fail, limit: c.width - 2)
+            }
+        }
+        if let msg = m.message { c.put(g.text(msg), x: 1, y: c.height - 2, role: .dim, limit: c.width - 2) }
+        Render.statusLine(&c, m, screen: .inputs, y: c.height - 1)
+    }
+}
+
+enum FixScreen {
+    static func draw(_ c: inout Canvas, _ m: AppModel) {
+        guard let d = m.diagnosis else { return }
+        let g = m.glyphs
+        Render.verdict(&c, m, d, what: "FIX")
+        guard let f = m.selectedFinding ?? d.primary else {
+            c.put("Nothing to fix: select a finding first.", x: 1, y: 3, role: .dim)
+            Render.statusLine(&c, m, screen: .fix, y: c.height - 1)
+            return
+        }
+        c.put(g.text("\(f.id.rawValue): \(f.title)"), x: 1, y: 3, role: f.severity == .error ? .fail : .warn, limit: c.width - 2)
+        var y = DiagnosisScreen.wrap(&c, g.text("fix: " + (f.fix ?? "none")), x: 1, y: 4, width: c.width - 2, maxRows: 3, role: .pass) + 1
+        if let fixed = m.fixedPolicy, let source = d.role?.policy.source {
+            c.put("Corrected policy (diff):", x: 1, y: y, role: .heading)
+            y += 1
+            let old = String(decoding: source.bytes, as: UTF8.self)
+            for line in LineDiff.diff(old, fixed) where y < c.height - 3 {
+                switch line {
+                case .same(let n, let t): c.put(String(n).leftPadded(4) + "   " + g.text(t.replacingTabs()), x: 0, y: y, role: .plain, limit: c.width)
+                case .removed(let n, let t): c.put(String(n).leftPadded(4) + " - " + g.text(t.replacingTabs()), x: 0, y: y, role: .fail, limit: c.width)
+                case .added(let n, let t): c.put(String(n).leftPadded(4) + " + " + g.text(t.replacingTabs()), x: 0, y: y, role: .pass, limit: c.width)
+                }
+                y += 1
+            }
+        } else {
+            c.put("No single edit of the policy fixes this; the fix above names the change (provider, job or policy).", x: 1, y: y, role: .dim, limit: c.width - 2)
+        }
+        switch m.prompt {
+        case .savePath(let p): c.put("write corrected policy to: " + g.text(p) + "_", x: 1, y: c.height - 2, role: .input, limit: c.width - 2)
+        case .confirmOverwrite(let p): c.put(g.text("\(p) exists: overwrite it? y/n"), x: 1, y: c.height - 2, role: .warn, limit: c.width - 2)
+        default: if let msg = m.message { c.put(g.text(msg), x: 1, y: c.height - 2, role: .dim, limit: c.width - 2) }
+        }
+        Render.statusLine(&c, m, screen: .fix, y: c.height - 1)
+    }
+}
+
+enum DemoPickerScreen {
+    static func draw(_ c: inout Canvas, _ m: AppModel) {
+        let g = m.glyphs
+        c.fill(y: 0, role: .title)
+        c.put(" oidc-doctor \(g.horizontal) demos: built-in scenarios, each evaluated at its own time", x: 0, y: 0, role: .title)
+        for (i, s) in DemoScenario.all.enumerated() {
+            let sel = i == m.demoIndex
+            let d = Diagnoser.diagnose(s.request)
+            let verdict = d.decision == .allow ? "\(g.pass) allow" : "\(g.fail) \(d.primaryCause?.rawValue ?? "deny")"
+            let y = 2 + i * 2
+            c.put((sel ? g.arrow : " ") + " " + s.name.fit(22), x: 0, y: y, role: sel ? .selected : .heading)
+            c.put(verdict, x: 25, y: y, role: d.decision == .allow ? .pass : .fail)
+            c.put(g.text(s.title), x: 3, y: y + 1, role: .plain, limit: c.width - 4)
+        }
+        Render.statusLine(&c, m, screen: .demoPicker, y: c.height - 1)
+    }
+}
+
+enum HelpScreen {
+    static func draw(_ c: inout Canvas, _ m: AppModel) {
+        let g = m.glyphs
+        c.fill(y: 0, role: .title)
+        c.put(" oidc-doctor \(g.horizontal) help", x: 0, y: 0, role: .title)
+        var lines: [(String, Role)] = []
+        for b in KeyMap.all {
+            let keys = g.pass == "+" ? b.keys.replacingArrows() : b.keys
+            lines.append(("  " + keys.fit(15) + b.help + "  [" + b.screens.map(\.rawValue).sorted().joined(separator: ", ") + "]", .plain))
+        }
+        lines.append(("", .plain))
+        lines.append(("  Symbols: \(g.pass) pass  \(g.fail) fail  \(g.warn) warning  \(g.skip) not checked  \(g.keyMark) claim that becomes a condition key", .dim))
+        lines.append(("  The verdict is the engine's, the same as `oidc-doctor check`; what-if edits never touch the real token.", .dim))
+        let start = min(m.helpScroll, max(0, lines.count - (c.height - 3)))
+        for (i, l) in lines.dropFirst(start).prefix(c.height - 3).enumerated() { c.put(l.0, x: 0, y: 2 + i, role: l.1, limit: c.width) }
+        Render.statusLine(&c, m, screen: .help, y: c.height - 1)
+    }
+}
+
+extension String {
+    func leftPadded(_ w: Int) -> String { String(repeating: " ", count: max(0, w - count)) + self }
+    func replacingTabs() -> String { String(map { $0 == "\t" ? " " : $0 }) }
+}

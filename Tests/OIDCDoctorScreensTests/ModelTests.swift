@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+@testable import OIDCDoctorCore
+@testable import OIDCDoctorScreens
+
+@Suite struct ModelTests {
+    @Test func pasteIsDataNeverKeys() {
+        var m = AppModel()
+        let effects = m.update(.key(.paste("q?wq\nq")))
+        #expect(effects.isEmpty, "a pasted q must not quit")
+        #expect(m.screen == .inputs)
+        #expect(m.slots[0].text == "q?wq\nq")
+        #expect(m.slots[0].recognition?.ok == false)
+    }
+
+    @Test func tokenThenPolicyPasteOpensTheDiagnosis() {
+        var m = AppModel()
+        _ = m.update(.key(.paste(DemoScenario.main.token)))
+        #expect(m.screen == .inputs)
+        _ = m.update(.key(.down))
+        _ = m.update(.key(.paste(DemoScenario.main.policy)))
+        #expect(m.screen == .diagnosis)
+        #expect(m.diagnosis?.primaryCause == .conditionWildcardNeedsLike)
+    }
+
+    @Test func theScreenRendersTheEnginesVerdict() {
+        for s in DemoScenario.all {
+            let m = AppModel(request: s.request, title: s.name)
+            let engine = Diagnoser.diagnose(s.request)
+            let top = Render.canvas(m, width: 80, height: 24).rows()[0]
+            #expect(top.contains(engine.decision == .allow ? "ALLOW" : "DENY"), "\(s.name): \(top)")
+            if let e = engine.stsError { #expect(top.contains(e.code), "\(s.name): \(top)") }
+        }
+    }
+
+    @Test func selectingAFindingScrollsBothPanesToIt() {
+        var m = AppModel(request: DemoScenario.all[2].request, title: "other-branch")
+        let canvas = Render.canvas(m, width: 80, height: 24)
+        // The failing condition's line is visible and marked, and the sub claim is underlined.
+        let rows = canvas.rows()
+        #expect(rows.contains { $0.contains("12✗") })
+        #expect(rows.contains { $0.contains("sub project_path") })
+        // Moving up to a passing step clears the selection's range; moving back restores it.
+        _ = m.update(.key(.up))
+        _ = m.update(.key(.up))
+        _ = m.update(.key(.down))
+        _ = m.update(.key(.down))
+        #expect(m.selectedFinding?.id == .conditionRefMismatch)
+    }
+
+    @Test func whatIfChangesTheVerdictAndEscRestoresTheRealToken() {
+        var m = AppModel(request: DemoScenario.all[2].request, title: "other-branch")
+        #expect(m.diagnosis?.decision == .deny)
+        _ = m.update(.key(.char("w")))
+        #expect(m.screen == .whatIf)
+        _ = m.update(.key(.down))
+        for _ in 0..<"feature/login".count { _ = m.update(.key(.backspace)) }
+        for ch in "main" { _ = m.update(.key(.char(ch))) }
+        #expect(m.diagnosis?.decision == .allow)
+        _ = m.update(.key(.char("x")))
+        #expect(m.diagnosis?.primaryCause == .conditionRefMismatch, "every key re-evaluates")
+        _ = m.update(.key(.escape))
+        #expect(m.screen == .diagnosis)
+        #expect(m.diagnosis?.decision == .deny)
+        #expect(m.diagnosis?.token?.claims["ref"]?.string == "feature/login")
+    }
+
+    @Test func statusLineAlwaysShowsHelpAndQuit() {
+        for screen in [ScreenKind.inputs, .diagnosis, .demoPicker] {
+            var m = AppModel(request: DemoScenario.main.request, title: "x")
+            m.screen = screen
+            let last = Render.canvas(m, width: 80, height: 24).rows()[23]
+            #expect(last.contains("? help") && last.contains("q quit"), "\(screen): \(last)")
+        }
+    }
+
+    @Test func tooSmallSaysWhatItNeeds() {
+        let m = AppModel(request: DemoScenario.main.request, title: "x")
+        let text = Render.canvas(m, width: 79, height: 24).rows().joined(separator: "\n")
+        #expect(text.contains("needs a terminal of at least 80×24"))
+        #expect(text.contains("79×24"))
+    }
+
+    @Test func asciiGlyphsWithoutUTF8AndDataStillVisible() {
+        var s = DemoScenario.all[2]
+        s.claims = s.claims.replacingOccurrences(of: "\"user_login\":\"deployer\"", with: "\"user_login\":\"déployeur\"")
+        let m = AppModel(request: s.request, title: "x", glyphs: .ascii)
+        let rows = Render.canvas(m, width: 80, height: 24).rows()
+        #expect(rows.allSatisfy { $0.unicodeScalars.allSatisfy { $0.value < 0x80 } })
+        #expect(rows.joined().contains("x DENY"))
+    }
+
+    @Test func controlCharactersInClaimsAreShownEscaped() {
+        var s = DemoScenario.all[2]
+        s.claims = s.claims.replacingOccurrences(of: "\"pipeline_source\":\"push\"", with: "\"pipeline_source\":\"push\\u001b[2J\"")
+        var m = AppModel(request: s.request, title: "x")
+        m.tokenScroll = 10
+        _ = m.update(.key(.tab))
+        let canvas = Render.canvas(m, width: 132, height: 40)
+        #expect(canvas.cells.allSatisfy { c in c.ch.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F } })
+    }
+
+    @Test func demoPickerOpensEachScenario() {
+        var m = AppModel.demoPicker()
+        _ = m.update(.key(.down))
+        _ = m.update(.key(.enter))
+        #expect(m.screen == .diagnosis)
+        #expect(m.diagnosis?.primaryCause == .principalMismatch)
+        _ = m.update(.key(.escape))
+        #expect(m.screen == .demoPicker)
+    }
+
+    @Test func helpListsEveryBindingAndEscCloses() {
+        var m = AppModel(request: DemoScenario.main.request, title: "x")
+        _ = m.update(.key(.char("?")))
+        let text = Render.canvas(m, width: 132, height: 40).rows().joined(separator: "\n")
+        for b in KeyMap.all { #expect(text.contains(b.help), "help lacks \(b.keys)") }
+        _ = m.update(.key(.escape))
+        #expect(m.screen == .diagnosis)
+    }
+
+    @Test func widthPolicy() {
+        #expect(CellWidth.of("✓") == 1)
+        #expect(CellWidth.of("日") == 2)
+        #expect(CellWidth.of("🙂") == 2)
+        var c = Canvas(width: 5, height: 1)
+        c.put("ab日本", x: 0, y: 0, role: .plain)
+        #expect(c.rows()[0] == "ab日 ", "a wide character never splits at the edge")
+    }
+}

@@ -1,0 +1,209 @@
+import Foundation
+import Testing
+@testable import OIDCDoctorCore
+@testable import OIDCDoctorScreens
+
+/// The real binary in tmux at 80x24: keys, bracketed paste, resize and signals, compared with the goldens.
+/// Each test has its own tmux server socket (re-using one races, terminal-ui.md pitfall 14).
+final class TmuxSession {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let binary = root.appendingPathComponent(".build/debug/oidc-doctor").path
+    let socket: String
+    let dir: URL
+
+    init(_ name: String, command: String, width: Int = 80, height: Int = 24, env: [String: String] = [:]) throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("oidc-doctor-tmux-\(name)-\(getpid())")
+        try? FileManager.default.removeItem(at: dir)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        socket = dir.appendingPathComponent("sock").path
+        var e = ["LANG": "C.UTF-8", "TERM": "tmux-256color"]
+        for (k, v) in env { e[k] = v }
+        let exports = e.map { "export \($0.key)='\($0.value)';" }.joined(separator: " ")
+        // After the program ends, print its status and the tty modes, then idle so the pane can be read.
+        let script = "\(exports) \(command); echo EXIT=$?; stty -a | tr ' ' '\\n' | grep -E '^-?(icanon|echo|isig)$' | tr '\\n' ' '; echo; sleep 60"
+        // The server this starts inherits our descriptors: give it none to hold open.
+        try tmux(["-f", "/dev/null", "new-session", "-d", "-x", "\(width)", "-y", "\(height)", "sh", "-c", script], capture: false)
+        try tmux(["set-option", "-g", "remain-on-exit", "on"], capture: false)
+    }
+
+    deinit {
+        _ = try? tmux(["kill-server"], capture: false)
+        try? FileManager.default.removeItem(at: dir)
+    }
+
+    /// Runs tmux with posix_spawn and waitpid: Foundation's Process can wait forever on a client whose
+    /// server daemonizes. Output is captured through a pipe only when asked for.
+    @discardableResult
+    func tmux(_ args: [String], capture: Bool = true) throws -> String {
+        let argv = ["tmux", "-S", socket] + args
+        var fds: [Int32] = [-1, -1]
+        if capture { guard pipe(&fds) == 0 else { return "" } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        if capture {
+            posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+            posix_spawn_file_actions_addclose(&actions, fds[0])
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        }
+        // Default signal mask and dispositions, as a login shell would give tmux (test threads block some).
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attr, &empty)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for sig in [SIGHUP, SIGINT, SIGTERM, SIGQUIT, SIGPIPE] { sigaddset(&defaults, sig) }
+        posix_spawnattr_setsigdefault(&attr, &defaults)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var pid: pid_t = 0
+        let cargs = argv.map { strdup($0) } + [nil]
+        defer { cargs.forEach { free($0) } }
+        guard posix_spawnp(&pid, "tmux", &actions, &attr, cargs, environ) == 0 else { return "" }
+        var out = Data()
+        if capture {
+            close(fds[1])
+            var buf = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let n = read(fds[0], &buf, buf.count)
+                if n <= 0 { break }
+                out.append(contentsOf: buf[0..<n])
+            }
+            close(fds[0])
+        }
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    func capture() throws -> [String] {
+        try tmux(["capture-pane", "-p"]).split(separator: "\n", omittingEmptySubsequences: false).map { String($0) }
+    }
+
+    /// Polls the screen until `predicate` holds (the binary starts asynchronously); returns the last capture.
+    @discardableResult
+    func waitFor(_ what: String, timeout: Double = 15, _ predicate: ([String]) -> Bool) throws -> [String] {
+        let deadline = Date().addingTimeInterval(timeout)
+        var rows = try capture()
+        while !predicate(rows) && Date() < deadline {
+            usleep(50_000)
+            rows = try capture()
+        }
+        if !predicate(rows) {
+            let screen = rows.joined(separator: "\n")
+            Issue.record("timed out waiting for \(what); screen:\n\(screen)")
+        }
+        return rows
+    }
+
+    func keys(_ k: String...) throws { try tmux(["send-keys"] + k) }
+
+    func paste(_ text: String) throws {
+        try tmux(["set-buffer", "--", text])
+        try tmux(["paste-buffer", "-p"])
+    }
+
+    var pid: Int32? { Int32((try? tmux(["display-message", "-p", "#{pane_pid}"]))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") }
+}
+
+func trimmed(_ rows: [String]) -> [String] {
+    var r = rows.map { String($0.reversed().drop { $0 == " " }.reversed()) }
+    while r.last == "" { r.removeLast() }
+    return r
+}
+
+@Suite(.serialized) struct TmuxTests {
+    static let available = FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") && FileManager.default.isExecutableFile(atPath: TmuxSession.binary)
+
+    @Test func tmuxAndBinaryArePresent() {
+        #expect(Self.available, "tmux or the built binary is missing (.ci/run installs tmux)")
+    }
+
+    @Test(.enabled(if: available)) func diagnosisScreenEqualsItsGolden() throws {
+        let s = try TmuxSession("golden", command: "\(TmuxSession.binary) demo other-branch")
+        let rows = try s.waitFor("the diagnosis") { $0.contains { $0.contains("DENY") } }
+        let golden = Render.canvas(AppModel(request: DemoScenario.all[2].request, title: "demo other-branch"), width: 80, height: 24).rows()
+        #expect(trimmed(rows) == trimmed(golden))
+        try s.keys("q")
+        try s.waitFor("exit") { $0.contains { $0.hasPrefix("EXIT=0") } }
+    }
+
+    @Test(.enabled(if: available)) func pasteArrivesAsOneEventAndOpensTheDiagnosis() throws {
+        let s = try TmuxSession("paste", command: TmuxSession.binary)
+        try s.waitFor("the inputs screen") { $0.contains { $0.contains("Trust policy") } }
+        // A token wrapped over lines, with a q in it: must arrive as data, not as the quit key.
+        let token = DemoScenario.all[2].token
+        try s.paste(String(token.prefix(60)) + "\n" + String(token.dropFirst(60)))
+        try s.waitFor("the token recognised") { $0.contains { $0.contains("✓ pasted") } }
+        try s.keys("j")
+        try s.paste(DemoScenario.all[2].policy)  // "StringEquals" carries a q: it must not quit
+        let rows = try s.waitFor("the diagnosis") { $0.contains { $0.contains("condition.ref-mismatch") } }
+        #expect(rows[0].contains("DENY"))
+        try s.keys("q")
+        try s.waitFor("exit") { $0.contains { $0.hasPrefix("EXIT=0") } }
+    }
+
+    @Test(.enabled(if: available)) func resizeRelaysOutAtOnce() throws {
+        let s = try TmuxSession("resize", command: "\(TmuxSession.binary) demo other-branch")
+        try s.waitFor("the diagnosis") { $0.contains { $0.contains("DENY") } }
+        try s.tmux(["resize-window", "-x", "132", "-y", "40"])
+        let golden = Render.canvas(AppModel(request: DemoScenario.all[2].request, title: "demo other-branch"), width: 132, height: 40).rows()
+        let rows = try s.waitFor("the 132x40 layout") { trimmed($0) == trimmed(golden) }
+        #expect(trimmed(rows) == trimmed(golden))
+        try s.tmux(["resize-window", "-x", "60", "-y", "20"])
+        try s.waitFor("the too-small screen") { $0.contains { $0.contains("needs a terminal of at least 80×24") } }
+    }
+
+    @Test(.enabled(if: available), arguments: [("TERM", 143), ("INT", 130), ("HUP", 129)])
+    func signalsRestoreTheTerminal(_ signal: String, _ status: Int) throws {
+        let s = try TmuxSession("sig-\(signal)", command: "\(TmuxSession.binary) demo other-branch")
+        try s.waitFor("the diagnosis") { $0.contains { $0.contains("DENY") } }
+        // The binary is the child of the pane's shell.
+        let shell = try #require(s.pid)
+        let children = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
+        let pid = try #require(children.split(separator: " ").first.flatMap { Int32($0) })
+        _ = kill(pid, signal == "TERM" ? SIGTERM : signal == "INT" ? SIGINT : SIGHUP)
+        let rows = try s.waitFor("exit and the tty modes") { $0.contains { $0.hasPrefix("EXIT=") } && $0.contains { $0.contains("icanon") } }
+        #expect(rows.contains { $0.hasPrefix("EXIT=\(status)") }, "\(rows)")
+        let modes = rows.first { $0.contains("icanon") } ?? ""
+        #expect(modes.contains("icanon") && !modes.contains("-icanon") && !modes.contains("-echo") && !modes.contains("-isig"), "tty modes after exit: \(modes)")
+    }
+
+    @Test(.enabled(if: available)) func hangUpEndsTheProcess() throws {
+        let s = try TmuxSession("hangup", command: "\(TmuxSession.binary) demo other-branch")
+        try s.waitFor("the diagnosis") { $0.contains { $0.contains("DENY") } }
+        let shell = try #require(s.pid)
+        let children = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
+        let pid = try #require(children.split(separator: " ").first.flatMap { Int32($0) })
+        try s.tmux(["kill-server"], capture: false)
+        // A dropped SSH session: the process must end, not spin on a dead terminal.
+        let deadline = Date().addingTimeInterval(5)
+        while kill(pid, 0) == 0 && Date() < deadline { usleep(50_000) }
+        #expect(kill(pid, 0) != 0, "oidc-doctor still running after its terminal went away")
+        if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
+    }
+
+    @Test(.enabled(if: available)) func selectionMoveWritesLittle() throws {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("oidc-doctor-bytes-\(getpid())")
+        try? FileManager.default.removeItem(at: log)
+        let s = try TmuxSession("bytes", command: "sleep 0.5; \(TmuxSession.binary) demo other-branch")
+        try s.tmux(["pipe-pane", "-o", "cat >> \(log.path)"])
+        try s.waitFor("the diagnosis") { $0.contains { $0.contains("DENY") } }
+        usleep(300_000)
+        let first = (try? Data(contentsOf: log).count) ?? 0
+        try s.keys("k")
+        usleep(400_000)
+        let afterMove = (try? Data(contentsOf: log).count) ?? 0
+        let step = afterMove - first
+        #expect(first > 500, "first frame \(first) bytes")
+        #expect(step > 0 && step < 1024, "moving the selection wrote \(step) bytes")
+        print("bytes: first frame \(first), selection move \(step)")
+        try s.keys("q")
+        try? FileManager.default.removeItem(at: log)
+    }
+}
