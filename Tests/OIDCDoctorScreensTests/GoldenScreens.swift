@@ -56,6 +56,9 @@ enum Golden {
             for _ in 0..<"feature/login".count { _ = whatIf.update(.key(.backspace)) }
             for ch in "main" { _ = whatIf.update(.key(.char(ch))) }
             out.append(("what-if-\(size)", whatIf, w, h))
+            var fix = AppModel(request: DemoScenario.main.request, title: "demo wildcard-equals")
+            _ = fix.update(.key(.char("f")))
+            out.append(("fix-\(size)", fix, w, h))
         }
         out.append(("too-small-60x20", AppModel(request: DemoScenario.main.request, title: "demo"), 60, 20))
         out.append(("diagnosis-ascii-80x24", AppModel(request: DemoScenario.all[2].request, title: "demo other-branch", glyphs: .ascii), 80, 24))

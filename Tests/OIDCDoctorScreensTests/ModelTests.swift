@@ -119,6 +119,38 @@ import Testing
         #expect(m.screen == .diagnosis)
     }
 
+    @Test func fixWritesTheCorrectedPolicyAndNeverOverwritesWithoutAsking() throws {
+        var m = AppModel(request: DemoScenario.main.request, title: "x")
+        _ = m.update(.key(.char("f")))
+        #expect(m.screen == .fix)
+        let fixed = try #require(m.fixedPolicy)
+        #expect(fixed.contains("\"StringLike\": {"))
+        // The corrected policy really lets this token through.
+        var r = DemoScenario.main.request
+        r.policy = .init(text: fixed, source: "fixed")
+        #expect(Diagnoser.diagnose(r).decision == .allow)
+        _ = m.update(.key(.char("s")))
+        for ch in "out.json" { _ = m.update(.key(.char(ch))) }
+        #expect(m.update(.key(.enter)) == [.writeFile(path: "out.json", contents: fixed, overwrite: false)])
+        _ = m.update(.saveFailed(path: "out.json", message: "exists", exists: true))
+        #expect(m.prompt == .confirmOverwrite("out.json"))
+        #expect(m.update(.key(.char("n"))).isEmpty, "anything but y keeps the file")
+        _ = m.update(.saveFailed(path: "out.json", message: "exists", exists: true))
+        #expect(m.update(.key(.char("y"))) == [.writeFile(path: "out.json", contents: fixed, overwrite: true)])
+    }
+
+    @Test func loadFilePromptCompletesAndLoads() {
+        var m = AppModel()
+        _ = m.update(.key(.char("l")))
+        for ch in "/tm" { _ = m.update(.key(.char(ch))) }
+        #expect(m.update(.key(.tab)) == [.completePath(prefix: "/tm")])
+        _ = m.update(.completions(["/tmp/"]))
+        #expect(m.prompt == .path("/tmp/"))
+        #expect(m.update(.key(.enter)) == [.loadFile(path: "/tmp/", slot: 0)])
+        _ = m.update(.loadFailed(slot: 0, message: "file /tmp/: is a directory, not a file"))
+        #expect(Render.canvas(m, width: 80, height: 24).rows().joined().contains("is a directory"))
+    }
+
     @Test func widthPolicy() {
         #expect(CellWidth.of("✓") == 1)
         #expect(CellWidth.of("日") == 2)

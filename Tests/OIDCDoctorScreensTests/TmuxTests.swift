@@ -133,6 +133,17 @@ func trimmed(_ rows: [String]) -> [String] {
         try s.waitFor("exit") { $0.contains { $0.hasPrefix("EXIT=0") } }
     }
 
+    /// Monochrome, NO_COLOR and a non-UTF-8 locale lose nothing: the same characters (ASCII glyphs without UTF-8).
+    @Test(.enabled(if: available), arguments: [["TERM": "vt100"], ["NO_COLOR": "1"], ["TERM": "screen"], ["LANG": "C", "LC_ALL": "C"]])
+    func plainTerminalsShowTheSameScreen(_ env: [String: String]) throws {
+        let s = try TmuxSession("plain-\(env.values.joined())", command: "\(TmuxSession.binary) demo other-branch", env: env)
+        let rows = try s.waitFor("the diagnosis") { $0.contains { $0.contains("DENY") } }
+        let ascii = env["LANG"] == "C"
+        let golden = Render.canvas(AppModel(request: DemoScenario.all[2].request, title: "demo other-branch", glyphs: ascii ? .ascii : .unicode), width: 80, height: 24).rows()
+        #expect(trimmed(rows) == trimmed(golden), "\(env)")
+        try s.keys("q")
+    }
+
     @Test(.enabled(if: available)) func pasteArrivesAsOneEventAndOpensTheDiagnosis() throws {
         let s = try TmuxSession("paste", command: TmuxSession.binary)
         try s.waitFor("the inputs screen") { $0.contains { $0.contains("Trust policy") } }
@@ -202,7 +213,10 @@ func trimmed(_ rows: [String]) -> [String] {
         let step = afterMove - first
         #expect(first > 500, "first frame \(first) bytes")
         #expect(step > 0 && step < 1024, "moving the selection wrote \(step) bytes")
-        print("bytes: first frame \(first), selection move \(step)")
+        try s.tmux(["resize-window", "-x", "132", "-y", "40"], capture: false)
+        usleep(500_000)
+        let resize = ((try? Data(contentsOf: log).count) ?? 0) - afterMove
+        print("bytes: first frame \(first), selection move \(step), resize to 132x40 \(resize)")
         try s.keys("q")
         try? FileManager.default.removeItem(at: log)
     }
