@@ -107,8 +107,13 @@ public struct AppModel: Sendable {
     }
 
     public static func demoPicker(glyphs: Glyphs = .unicode) -> AppModel {
-        AppModel(screen: .demoPicker, glyphs: glyphs)
+        var m = AppModel(screen: .demoPicker, glyphs: glyphs)
+        // Diagnosed once here, not on every frame.
+        m.demoVerdicts = DemoScenario.all.map { Diagnoser.diagnose($0.request) }
+        return m
     }
+
+    public var demoVerdicts: [Diagnosis] = []
 
     mutating func open(_ r: DiagnosisRequest) {
         request = r

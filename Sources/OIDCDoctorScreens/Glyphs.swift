@@ -24,6 +24,20 @@ public struct Glyphs: Sendable {
         }
     }
 
+    /// Key names as the help and status line show them (arrows spelled out without UTF-8).
+    public func keys(_ k: String) -> String {
+        guard pass == "+" else { return k }
+        var s = ""
+        for ch in k {
+            switch ch {
+            case "↑": s += "Up"
+            case "↓": s += "/Dn"
+            default: s.append(ch)
+            }
+        }
+        return s
+    }
+
     /// Non-ASCII data shown as `\u{…}` when the terminal cannot draw it (ncursesw blanks it in LANG=C).
     public func text(_ s: String) -> String {
         guard self.pass == "+" else { return s }

@@ -35,12 +35,18 @@ public enum Render {
         }
     }
 
+    /// The top line of the screens that have no verdict to show.
+    static func titleBar(_ c: inout Canvas, _ m: AppModel, _ text: String) {
+        c.fill(y: 0, role: .title)
+        c.put(" oidc-doctor \(m.glyphs.horizontal) " + text, x: 0, y: 0, role: .title)
+    }
+
     /// The bottom line: the keys that work on this screen, from the key map.
     static func statusLine(_ c: inout Canvas, _ m: AppModel, screen: ScreenKind, y: Int) {
         c.fill(y: y, role: .status)
         var x = 1
         for b in KeyMap.statusLine(for: screen) {
-            let keys = m.glyphs.pass == "+" ? b.keys.replacingArrows() : b.keys
+            let keys = m.glyphs.keys(b.keys)
             if x + keys.count + b.label.count + 3 > c.width { break }
             x = c.put(keys, x: x, y: y, role: .key)
             x = c.put(" " + b.label + "  ", x: x, y: y, role: .status)
@@ -73,18 +79,6 @@ public enum Render {
 }
 
 extension String {
-    func replacingArrows() -> String {
-        var s = ""
-        for ch in self {
-            switch ch {
-            case "↑": s += "Up"
-            case "↓": s += "/Dn"
-            default: s.append(ch)
-            }
-        }
-        return s
-    }
-
     /// Pads or cuts to exactly `n` characters (ASCII-width data; wide data is clipped by the canvas).
     func fit(_ n: Int, ellipsis: String = "…") -> String {
         if count <= n { return self + String(repeating: " ", count: n - count) }
@@ -308,8 +302,7 @@ enum DiagnosisScreen {
 enum InputsScreen {
     static func draw(_ c: inout Canvas, _ m: AppModel) {
         let g = m.glyphs
-        c.fill(y: 0, role: .title)
-        c.put(" oidc-doctor \(g.horizontal) inputs", x: 0, y: 0, role: .title)
+        Render.titleBar(&c, m, "inputs")
         c.put(g.text("Paste (or type, load, read from an environment variable) the job's ID token and the role's trust policy."), x: 1, y: 2, role: .plain, limit: c.width - 2)
         var y = 4
         for (i, slot) in m.slots.enumerated() {
@@ -379,11 +372,10 @@ enum FixScreen {
 enum DemoPickerScreen {
     static func draw(_ c: inout Canvas, _ m: AppModel) {
         let g = m.glyphs
-        c.fill(y: 0, role: .title)
-        c.put(" oidc-doctor \(g.horizontal) demos: built-in scenarios, each evaluated at its own time", x: 0, y: 0, role: .title)
+        Render.titleBar(&c, m, "demos: built-in scenarios, each evaluated at its own time")
         for (i, s) in DemoScenario.all.enumerated() {
             let sel = i == m.demoIndex
-            let d = Diagnoser.diagnose(s.request)
+            let d = i < m.demoVerdicts.count ? m.demoVerdicts[i] : Diagnoser.diagnose(s.request)
             let verdict = d.decision == .allow ? "\(g.pass) allow" : "\(g.fail) \(d.primaryCause?.rawValue ?? "deny")"
             let y = 2 + i * 2
             c.put((sel ? g.arrow : " ") + " " + s.name.fit(22), x: 0, y: y, role: sel ? .selected : .heading)
@@ -397,11 +389,10 @@ enum DemoPickerScreen {
 enum HelpScreen {
     static func draw(_ c: inout Canvas, _ m: AppModel) {
         let g = m.glyphs
-        c.fill(y: 0, role: .title)
-        c.put(" oidc-doctor \(g.horizontal) help", x: 0, y: 0, role: .title)
+        Render.titleBar(&c, m, "help")
         var lines: [(String, Role)] = []
         for b in KeyMap.all {
-            let keys = g.pass == "+" ? b.keys.replacingArrows() : b.keys
+            let keys = g.keys(b.keys)
             lines.append(("  " + keys.fit(15) + b.help + "  [" + b.screens.map(\.rawValue).sorted().joined(separator: ", ") + "]", .plain))
         }
         lines.append(("", .plain))

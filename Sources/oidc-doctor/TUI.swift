@@ -80,7 +80,7 @@ enum TUI {
         let shownDir = prefix.hasSuffix("/") ? prefix : String(prefix.dropLast(stem.count))
         return names.filter { $0.hasPrefix(stem) && !$0.hasPrefix(".") || (stem.hasPrefix(".") && $0.hasPrefix(stem)) }.sorted().prefix(50).map { name in
             var isDir: ObjCBool = false
-            FileManager.default.fileExists(atPath: (base as NSString).appendingPathComponent(name), isDirectory: &isDir)
+            _ = FileManager.default.fileExists(atPath: (base as NSString).appendingPathComponent(name), isDirectory: &isDir)
             return shownDir + name + (isDir.boolValue ? "/" : "")
         }
     }
