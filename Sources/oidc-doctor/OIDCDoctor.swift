@@ -48,6 +48,7 @@ struct Check: ParsableCommand {
     @Option(help: "When the call is made: RFC 3339 or epoch seconds (default: now).") var at: String?
     @Option(help: "The --role-session-name the job passes.") var sessionName: String?
     @Option(help: "The --duration-seconds the job passes.") var duration: Int?
+    @Option(help: "The error line from the job log, to check the prediction against what AWS said.") var stsError: String?
     @Option(help: "text, json or markdown.") var format: OutputFormat = .text
 
     func validate() throws {
@@ -65,7 +66,8 @@ struct Check: ParsableCommand {
                 providers: try provider.map { .init(text: try InputSource.read($0, what: "provider"), source: $0) },
                 jwks: try jwks.map { .init(text: try InputSource.read($0, what: "JWKS"), source: $0) },
                 parameters: RequestParameters(roleArn: roleArn, sessionName: sessionName, durationSeconds: duration,
-                                              at: at.flatMap(TimeText.parse) ?? Int64(Date().timeIntervalSince1970)))
+                                              at: at.flatMap(TimeText.parse) ?? Int64(Date().timeIntervalSince1970)),
+            observed: stsError)
     }
 
     func run() throws {

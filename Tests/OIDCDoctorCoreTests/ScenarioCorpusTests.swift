@@ -28,7 +28,8 @@ struct Scenario: CustomTestStringConvertible, Sendable {
         let plain = c.plain
         let name = plain["name"]?.string ?? "?"
         let sign = plain["sign"]?.string
-        let tokenText = plain["token"]?.string ?? Fixtures.token(claims: Fixtures.claims(plain["claims"]), header: plain["header"], sign: sign)
+        var tokenText = plain["token"]?.string ?? Fixtures.token(claims: Fixtures.claims(plain["claims"]), header: plain["header"], sign: sign)
+        if plain["claimsJSON"] == .bool(true) { tokenText = JSONReport.pretty(Fixtures.claims(plain["claims"])) }
         let policyText = plain["policyText"]?.string ?? c["policy"].map { text.slice($0.range) } ?? "{}"
         var providers: [DiagnosisRequest.Input] = []
         if case .array(let ps)? = c["providers"]?.value {
@@ -46,7 +47,7 @@ struct Scenario: CustomTestStringConvertible, Sendable {
             durationSeconds: plain["duration"]?.integer.map(Int.init),
             at: plain["at"]?.string.flatMap(TimeText.parse) ?? Fixtures.defaultAt)
         return Scenario(file: file, name: name,
-                        request: DiagnosisRequest(token: .init(text: tokenText, source: "token"), policy: .init(text: policyText, source: "policy.json"), providers: providers, jwks: jwks, parameters: params),
+                        request: DiagnosisRequest(token: .init(text: tokenText, source: "token"), policy: .init(text: policyText, source: "policy.json"), providers: providers, jwks: jwks, parameters: params, observed: plain["stsError"]?.string),
                         expect: plain["expect"] ?? .object([]))
     }
 }
@@ -64,6 +65,7 @@ struct Scenario: CustomTestStringConvertible, Sendable {
             #expect(d.stsError?.code == want.string, "\(summary)")
         }
         if let want = e["cause"] { #expect(d.primaryCause?.rawValue == want.string, "\(summary)") }
+        if let want = e["signature"]?.string { #expect(d.signature.rawValue == want) }
         let primary = d.primary
         if let want = e["statement"]?.integer { #expect(primary?.statement == Int(want), "\(summary)") }
         if let want = e["key"]?.string { #expect(primary?.key == want, "\(summary)") }
@@ -105,8 +107,7 @@ struct Scenario: CustomTestStringConvertible, Sendable {
             let d = Diagnoser.diagnose(s.request)
             for f in d.findings { seen.insert(f.id.rawValue) }
         }
-        let unexercisedHere: Set<String> = [FindingID.observedDisagrees.rawValue]  // needs --sts-error (inputs issue)
-        let missing = FindingID.allCases.map(\.rawValue).filter { !seen.contains($0) && !unexercisedHere.contains($0) }
+        let missing = FindingID.allCases.map(\.rawValue).filter { !seen.contains($0) }
         #expect(missing.isEmpty, "no scenario produces: \(missing)")
         #expect(Self.scenarios.count >= 60, "corpus has \(Self.scenarios.count) cases")
     }

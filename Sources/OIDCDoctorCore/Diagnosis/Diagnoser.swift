@@ -7,6 +7,7 @@ public enum Diagnoser {
     public static func diagnose(_ request: DiagnosisRequest) -> Diagnosis {
         var w = Walk(parameters: request.parameters)
         w.run(request)
+        if let text = request.observed { w.compare(ObservedError(text)) }
         return w.result()
     }
 }
@@ -79,7 +80,7 @@ private struct Walk {
     mutating func readToken(_ input: DiagnosisRequest.Input) {
         do {
             token = try TokenReader.read(input.text)
-            step("token", .pass, "\(input.source): a JWT, alg \(token?.alg ?? "?")\(token?.kid.map { ", kid \($0)" } ?? "")")
+            step("token", .pass, token?.claimsOnly == true ? "\(input.source): decoded claims (no JWT)" : "\(input.source): a JWT, alg \(token?.alg ?? "?")\(token?.kid.map { ", kid \($0)" } ?? "")")
         } catch {
             add(Finding(.tokenMalformed, .error, detail: "\(input.source): \(error.message)",
                         fix: "pass the ID token itself: the value of the job's `id_tokens` variable, three base64url parts joined by '.'",
@@ -202,6 +203,12 @@ private struct Walk {
     }
 
     mutating func signatureStep(_ token: IDToken) {
+        if token.claimsOnly {
+            signature = .absent
+            add(Finding(.tokenUnverified, .info, detail: "decoded claims were given, not the JWT: the header and signature are absent, so the algorithm and signature checks STS makes were not made.", fix: nil))
+            step("signature", .skip, "claims only: no header or signature to check")
+            return
+        }
         guard let alg = token.alg, SigningAlgorithm(rawValue: alg) != nil else {
             add(Finding(.tokenUnsupportedAlg, .error,
                         detail: "the header says alg \(token.alg.map(\.debugDescription) ?? "(none)"); STS accepts RS256, RS384, RS512, ES256, ES384 and ES512 only. GitLab signs ID tokens with RS256.",
@@ -224,7 +231,7 @@ private struct Walk {
                         fix: "check that the key set is the issuer's /oauth/discovery/keys and that it publishes the CI signing key",
                         stsError: .invalidToken("Couldn't retrieve verification key from your identity provider,  please reference AssumeRoleWithWebIdentity documentation for requirements")))
             step("signature", .fail, "unknown key")
-        case .invalid, .unverified:
+        case .invalid, .unverified, .absent:
             add(Finding(.tokenSignatureInvalid, .error, detail: outcome.detail + ". The token was altered, truncated, or signed by another key.",
                         fix: "copy the token again in full from the job; compare the key set with the issuer's",
                         stsError: .invalidToken("The web identity token that was passed could not be validated by Amazon Web Services.")))
@@ -406,6 +413,29 @@ private struct Walk {
         } else {
             step("duration", .pass, "\(d)s ≤ MaxSessionDuration \(max)s")
         }
+    }
+
+    /// What AWS said against what this diagnosis predicts; a disagreement is a finding of its own.
+    mutating func compare(_ observed: ObservedError) {
+        guard !unknown else { return }
+        let predicted = findings.first { $0.severity == .error && $0.stsError != nil }?.stsError
+        let said = [observed.code, observed.message.isEmpty ? nil : observed.message].compactMap { $0 }.joined(separator: ": ")
+        if observed.agrees(with: predicted) {
+            step("observed", .pass, "the job log's error agrees with the prediction")
+            return
+        }
+        let predictedText = predicted.map { "\($0.code): \($0.message)" } ?? "credentials issued"
+        var reasons = [
+            "the job used another role ARN or account than the one given here (check the --role-arn in the job's script and that the role exists)",
+            "a resource control policy (RCP) of the organization denies the call; RCPs are not given to this tool",
+            "the token or policy given here is not the one the job used (another job's token, a policy changed since, another environment)",
+        ]
+        if predicted == nil { reasons.insert("the provider, signature or key set differs on AWS's side (pass --provider and --jwks to check them)", at: 1) }
+        reasons.append("a case where AWS behaviour is undocumented (see the notes in the findings)")
+        add(Finding(.observedDisagrees, .warning,
+                    detail: "the job log says \(said.debugDescription); this diagnosis predicts \(predictedText.debugDescription). Likely reasons: " + reasons.enumerated().map { "(\($0.offset + 1)) \($0.element)" }.joined(separator: "; ") + ".",
+                    fix: "confirm the role ARN, the token and the policy are the job's own, then run check again"))
+        step("observed", .warn, "the job log's error differs from the prediction")
     }
 
     func result() -> Diagnosis {

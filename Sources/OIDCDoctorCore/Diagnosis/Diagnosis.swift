@@ -15,13 +15,16 @@ public struct DiagnosisRequest: Sendable {
     public var providers: [Input]
     public var jwks: Input?
     public var parameters: RequestParameters
+    /// The error line from the job log, to compare with the prediction (`--sts-error`).
+    public var observed: String?
 
-    public init(token: Input, policy: Input, providers: [Input] = [], jwks: Input? = nil, parameters: RequestParameters) {
+    public init(token: Input, policy: Input, providers: [Input] = [], jwks: Input? = nil, parameters: RequestParameters, observed: String? = nil) {
         self.token = token
         self.policy = policy
         self.providers = providers
         self.jwks = jwks
         self.parameters = parameters
+        self.observed = observed
     }
 }
 

@@ -6,6 +6,8 @@ public struct IDToken: Sendable {
     /// `base64url(header) + "." + base64url(payload)`, the bytes the signature covers.
     public var signingInput: [UInt8]
     public var signature: [UInt8]
+    /// Decoded claims given instead of a JWT (a debug job's output): there is no header or signature.
+    public var claimsOnly = false
 
     public init(header: PlainJSON, claims: PlainJSON, signingInput: [UInt8] = [], signature: [UInt8] = []) {
         self.header = header

@@ -40,6 +40,8 @@ public enum SignatureStatus: String, Sendable {
     case valid
     case invalid
     case unknownKey = "unknown-key"
+    /// Claims were given, not a JWT: there is no signature to check.
+    case absent
 }
 
 /// The algorithms STS accepts (reference §1.5): RS256/384/512, ES256/384/512.

@@ -26,6 +26,9 @@ public enum TokenReader {
     }
 
     public static func read(_ raw: String) throws(TokenMalformed) -> IDToken {
+        if raw.utf8.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) == UInt8(ascii: "{") {
+            return try claimsObject(raw)
+        }
         let compact = clean(raw)
         if compact.isEmpty { throw TokenMalformed(segment: .whole, reason: "the token is empty") }
         if let offset = compact.unicodeScalars.firstIndex(where: { $0.value < 0x20 || $0.value == 0x7F || $0.value > 0x7E }).map({ compact.unicodeScalars.distance(from: compact.unicodeScalars.startIndex, to: $0) }) {
@@ -56,6 +59,24 @@ public enum TokenReader {
         }
         let signingInput = Array(bytes.prefix(parts[0].count + 1 + parts[1].count))
         return IDToken(header: header, claims: payload, signingInput: signingInput, signature: signature)
+    }
+
+    /// A JSON object of decoded claims (e.g. printed by a debug job): evaluated as the token's payload,
+    /// with the signature reported as absent.
+    static func claimsObject(_ raw: String) throws(TokenMalformed) -> IDToken {
+        let doc: JSONReader.Document
+        do { doc = try JSONReader.read(raw, limits: .init(maxDepth: 64, maxBytes: 1 << 20)) } catch {
+            throw TokenMalformed(segment: .payload, reason: "decoded claims are not JSON: line \(error.line), column \(error.column): \(error.message)")
+        }
+        let claims = doc.root.plain
+        // `{"header": …, "payload": …}` or `{"claims": …}` wrappers, as jwt tools print them.
+        let body = claims["payload"] ?? claims["claims"] ?? claims
+        guard case .object = body, body["iss"] != nil || body["sub"] != nil else {
+            throw TokenMalformed(segment: .payload, reason: "a JSON object without iss or sub: not the claims of an ID token")
+        }
+        var token = IDToken(header: claims["header"] ?? .object([]), claims: body)
+        token.claimsOnly = true
+        return token
     }
 
     private static func decodeJSON(_ part: ArraySlice<UInt8>, segment: TokenMalformed.Segment) throws(TokenMalformed) -> PlainJSON {
