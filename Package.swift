@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // The engine: pure values in, values out. Crypto is pure computation, so JWS checks live here.
@@ -19,6 +20,8 @@ let package = Package(
             dependencies: [
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
+                // CloudFormation YAML templates (short-form tags such as !Sub) for --policy and audit.
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         // The TUI as a pure model: state + key → new state; state + size → Canvas. No curses here.

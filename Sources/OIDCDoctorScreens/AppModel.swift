@@ -37,7 +37,7 @@ public struct InputSlot: Sendable {
             } catch { return (false, error.message) }
         case .policy:
             do {
-                let r = try RoleInput.read(text)
+                let r = try RoleInput.read(text, role: nil, roleArn: nil)
                 return (true, "\(r.description), \(r.policy.statements.count) statement\(r.policy.statements.count == 1 ? "" : "s")")
             } catch { return (false, error.located) }
         case .provider:

@@ -13,7 +13,7 @@ struct OIDCDoctor: ParsableCommand {
         commandName: "oidc-doctor",
         abstract: "Explain why a GitLab CI/CD job cannot assume an AWS role with its ID token.",
         discussion: "Exit status of check: 0 STS would issue credentials, 1 STS would refuse, 2 no decision (bad usage or an unreadable input).",
-        subcommands: [Open.self, Check.self, Decode.self, Demo.self],
+        subcommands: [Open.self, Check.self, Audit.self, Decode.self, Demo.self],
         defaultSubcommand: Open.self
     )
 
@@ -44,6 +44,7 @@ struct Check: ParsableCommand {
     @Option(help: "The trust policy, or aws iam get-role output (file, -, env:NAME).") var policy: String
     @Option(help: "aws iam get-open-id-connect-provider or list-open-id-connect-providers output; repeatable.") var provider: [String] = []
     @Option(help: "The role ARN the job passes to STS (its account and partition locate the provider).") var roleArn: String?
+    @Option(help: "Which role, when --policy holds several (list-roles output, a template, a Terraform plan).") var role: String?
     @Option(help: "The issuer's JSON Web Key Set, to check the signature (file, -, env:NAME).") var jwks: String?
     @Option(help: "When the call is made: RFC 3339 or epoch seconds (default: now).") var at: String?
     @Option(help: "The --role-session-name the job passes.") var sessionName: String?
@@ -67,7 +68,7 @@ struct Check: ParsableCommand {
                 jwks: try jwks.map { .init(text: try InputSource.read($0, what: "JWKS"), source: $0) },
                 parameters: RequestParameters(roleArn: roleArn, sessionName: sessionName, durationSeconds: duration,
                                               at: at.flatMap(TimeText.parse) ?? Int64(Date().timeIntervalSince1970)),
-            observed: stsError)
+            observed: stsError, role: role)
     }
 
     func run() throws {
@@ -135,6 +136,7 @@ struct Open: ParsableCommand {
     @Option(help: "OIDC provider output; repeatable.") var provider: [String] = []
     @Option(help: "The issuer's JSON Web Key Set.") var jwks: String?
     @Option(help: "The role ARN the job passes to STS.") var roleArn: String?
+    @Option(help: "Which role, when --policy holds several.") var role: String?
 
     func validate() throws {
         if (token == nil) != (policy == nil) { throw ValidationError("give both --token and --policy, or neither (to open the inputs screen)") }
@@ -153,6 +155,7 @@ struct Open: ParsableCommand {
         for p in provider { args += ["--provider", p] }
         if let jwks { args += ["--jwks", jwks] }
         if let roleArn { args += ["--role-arn", roleArn] }
+        if let role { args += ["--role", role] }
         let check = try Check.parse(args)
         let request: DiagnosisRequest
         do { request = try check.request() } catch let failure as InputSource.Failure {
@@ -192,5 +195,59 @@ struct Demo: ParsableCommand {
         if format != nil { throw ExitCode(report()) }
         let model = scenario == nil ? AppModel.demoPicker() : AppModel(request: s.request, title: "demo \(s.name)")
         throw ExitCode(TUI.run(model, fallback: report))
+    }
+}
+
+struct Audit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Audit many roles: who each admits, every trust warning, and (with --token) whether this job can assume it.",
+        discussion: "Exit status: 0 no role has an error-severity warning, 1 some role has one, 2 an input cannot be read.")
+
+    @Option(help: "list-roles output, a CloudFormation template, a Terraform plan/state, or a directory of such files.") var roles: String
+    @Option(help: "A job's ID token, to say which roles it can assume.") var token: String?
+    @Option(help: "OIDC provider output; repeatable.") var provider: [String] = []
+    @Option(help: "The account's role ARN form, for templates (AWS::AccountId, partition).") var roleArn: String?
+    @Option(help: "When the call is made: RFC 3339 or epoch seconds (default: now).") var at: String?
+    @Option(help: "text, json or markdown.") var format: OutputFormat = .text
+
+    func run() throws {
+        var sources: [Auditor.Source] = []
+        var unreadable: [String] = []
+        var isDir: ObjCBool = false
+        let fm = FileManager.default
+        do {
+            if roles != "-", !roles.hasPrefix("env:"), fm.fileExists(atPath: roles, isDirectory: &isDir), isDir.boolValue {
+                let names = try fm.contentsOfDirectory(atPath: roles).filter { n in [".json", ".yaml", ".yml", ".tfstate", ".template"].contains { n.hasSuffix($0) } }.sorted()
+                if names.isEmpty { throw InputSource.Failure(description: "roles \(roles): the directory holds no .json, .yaml, .yml or .tfstate file") }
+                for n in names {
+                    let path = (roles as NSString).appendingPathComponent(n)
+                    do { sources.append(.init(text: try InputSource.read(path, what: "roles"), name: path)) } catch { unreadable.append("\(error)") }
+                }
+            } else {
+                sources.append(.init(text: try InputSource.read(roles, what: "roles"), name: roles))
+            }
+            let tokenInput = try token.map { DiagnosisRequest.Input(text: try InputSource.read($0, what: "token"), source: $0) }
+            let providerInputs = try provider.map { DiagnosisRequest.Input(text: try InputSource.read($0, what: "provider"), source: $0) }
+            let params = RequestParameters(roleArn: roleArn, at: at.flatMap(TimeText.parse) ?? Int64(Date().timeIntervalSince1970))
+            var report = Auditor.audit(sources, token: tokenInput, providers: providerInputs, parameters: params)
+            report.unreadable = unreadable + report.unreadable
+            let text: String
+            switch format {
+            case .json: text = AuditRendering.json(report)
+            case .markdown: text = AuditRendering.markdown(report)
+            case .text: text = AuditRendering.text(report, unicode: TerminalTraits.unicode)
+            }
+            FileHandle.standardOutput.write(Data(text.utf8))
+            // A single file that cannot be read is no audit at all; in a directory, unrelated files are listed.
+            if !report.unreadable.isEmpty && (sources.count + unreadable.count) == 1 {
+                FileHandle.standardError.write(Data("oidc-doctor: \(report.unreadable.joined(separator: "; "))\n".utf8))
+                throw ExitCode(2)
+            }
+            throw ExitCode(report.exitCode)
+        } catch let failure as InputSource.Failure {
+            if format == .json { print(AuditRendering.json(AuditReport(roles: [], unreadable: [failure.description])), terminator: "") }
+            FileHandle.standardError.write(Data("oidc-doctor: \(failure.description)\n".utf8))
+            throw ExitCode(2)
+        }
     }
 }

@@ -34,7 +34,7 @@ private struct Walk {
     mutating func add(_ f: Finding) { findings.append(f) }
 
     mutating func run(_ r: DiagnosisRequest) {
-        readPolicy(r.policy)
+        if let parsed = r.parsedRole { role = parsed } else { readPolicy(r.policy, role: r.role) }
         readToken(r.token)
         let (partition, account) = roleAccount()
         readProviders(r.providers, partition: partition, account: account)
@@ -67,8 +67,8 @@ private struct Walk {
 
     // MARK: inputs
 
-    mutating func readPolicy(_ input: DiagnosisRequest.Input) {
-        do { role = try RoleInput.read(input.text) } catch {
+    mutating func readPolicy(_ input: DiagnosisRequest.Input, role name: String?) {
+        do { role = try RoleInput.read(input.text, role: name, roleArn: parameters.roleArn) } catch {
             unknown = true
             var f = Finding(.policyInvalid, .error, detail: "\(input.source): \(error.located)", fix: "correct the policy at the place named; IAM would not store it as it is")
             f.range = error.range

@@ -17,8 +17,13 @@ public struct DiagnosisRequest: Sendable {
     public var parameters: RequestParameters
     /// The error line from the job log, to compare with the prediction (`--sts-error`).
     public var observed: String?
+    /// Which role of a file that holds several (`--role`).
+    public var role: String?
+    /// A policy already read (audit reads each file once); `policy` is then only its name.
+    public var parsedRole: RoleInput?
 
-    public init(token: Input, policy: Input, providers: [Input] = [], jwks: Input? = nil, parameters: RequestParameters, observed: String? = nil) {
+    public init(token: Input, policy: Input, providers: [Input] = [], jwks: Input? = nil, parameters: RequestParameters, observed: String? = nil, role: String? = nil) {
+        self.role = role
         self.token = token
         self.policy = policy
         self.providers = providers

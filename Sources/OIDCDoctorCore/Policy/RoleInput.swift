@@ -6,6 +6,12 @@ public struct RoleInput: Sendable {
         case getRoleJSONString = "aws iam get-role output (AssumeRolePolicyDocument as a JSON string)"
         case getRoleURLEncoded = "aws iam get-role output (AssumeRolePolicyDocument URL-encoded)"
         case urlEncodedPolicy = "URL-encoded trust policy"
+        case listRoles = "aws iam list-roles output"
+        case cloudFormationJSON = "CloudFormation JSON"
+        case cloudFormationYAML = "CloudFormation YAML"
+        case terraformPlan = "Terraform plan (terraform show -json)"
+        case terraformState = "Terraform state (terraform show -json)"
+        case terraformJSON = "Terraform JSON (*.tf.json)"
     }
 
     public var shape: Shape
@@ -14,13 +20,57 @@ public struct RoleInput: Sendable {
     public var roleArn: String?
     public var maxSessionDuration: Int?
 
-    /// Positions refer to `policy.source`; for string-embedded documents that is the decoded text.
-    public var positionsAreInDecodedText: Bool { shape == .getRoleJSONString || shape == .getRoleURLEncoded || shape == .urlEncodedPolicy }
+    /// Positions refer to `policy.source`; for string-embedded or generated documents that is not the file given.
+    public var positionsAreInDecodedText: Bool = false
 
     public var description: String {
         var s = shape.rawValue
-        if let n = roleName { s += ", role \(n)" }
+        if let n = roleName { s += ", \(shape == .cloudFormationJSON || shape == .cloudFormationYAML ? "resource" : "role") \(n)" }
         return s
+    }
+
+    /// Reads any accepted shape. Files holding several roles need `role` (a role or resource name);
+    /// without it the error lists them.
+    public static func read(_ text: String, role: String?, roleArn: String?) throws(PolicyInvalid) -> RoleInput {
+        guard let candidates = try RoleCatalog.candidates(in: text, roleArn: roleArn) else { return try read(text) }
+        let shapeName = candidates.first?.shape.rawValue ?? "this file"
+        if candidates.isEmpty { throw PolicyInvalid(message: "\(shapeName) holds no IAM role (no AWS::IAM::Role / aws_iam_role)", range: nil) }
+        let chosen: RoleCandidate
+        if let role {
+            guard let c = candidates.first(where: { $0.name == role }) ?? candidates.first(where: { $0.arn == role }) else {
+                throw PolicyInvalid(message: "no role \(role.debugDescription) in this \(shapeName); it holds: \(names(candidates))", range: nil)
+            }
+            chosen = c
+        } else if candidates.count == 1 {
+            chosen = candidates[0]
+        } else {
+            throw PolicyInvalid(message: "this \(shapeName) holds \(candidates.count) roles; pick one with --role NAME: \(names(candidates))", range: nil)
+        }
+        return try input(from: chosen, keepPositions: true)
+    }
+
+    /// Every role of a multi-role file, each read on its own (`audit`); nil for a single policy.
+    public static func readAll(_ text: String, roleArn: String?) throws(PolicyInvalid) -> [(RoleCandidate, Result<RoleInput, PolicyInvalid>)]? {
+        guard let candidates = try RoleCatalog.candidates(in: text, roleArn: roleArn) else { return nil }
+        return candidates.map { c in (c, Result { () throws(PolicyInvalid) in try input(from: c, keepPositions: false) }) }
+    }
+
+    static func names(_ cs: [RoleCandidate]) -> String {
+        let shown = cs.prefix(20).map(\.name).joined(separator: ", ")
+        return cs.count > 20 ? shown + ", … (\(cs.count - 20) more)" : shown
+    }
+
+    static func input(from c: RoleCandidate, keepPositions: Bool) throws(PolicyInvalid) -> RoleInput {
+        if let problem = c.problem { throw PolicyInvalid(message: "\(c.name): \(problem)", range: nil) }
+        var r: RoleInput
+        do { r = RoleInput(shape: c.shape, policy: try PolicyParser.parse(c.documentText(keepPositions: keepPositions))) } catch {
+            throw PolicyInvalid(message: "role \(c.name): \(error.message)\(c.positionsInOriginal ? "" : " (in its trust policy document)")", range: error.range)
+        }
+        r.roleName = c.name
+        r.roleArn = c.arn
+        r.maxSessionDuration = c.maxSessionDuration
+        r.positionsAreInDecodedText = !(c.positionsInOriginal && keepPositions)
+        return r
     }
 
     public static func read(_ text: String) throws(PolicyInvalid) -> RoleInput {
@@ -29,7 +79,9 @@ public struct RoleInput: Sendable {
             guard let decoded = percentDecode(String(trimmed).trimmingWhitespace) else {
                 throw PolicyInvalid(message: "looks URL-encoded but has an invalid %-escape", range: nil)
             }
-            return RoleInput(shape: .urlEncodedPolicy, policy: try PolicyParser.parse(decoded))
+            var r = RoleInput(shape: .urlEncodedPolicy, policy: try PolicyParser.parse(decoded))
+            r.positionsAreInDecodedText = true
+            return r
         }
         let doc: JSONReader.Document
         do { doc = try JSONReader.read(text) } catch {
@@ -53,8 +105,10 @@ public struct RoleInput: Sendable {
             let t = s.trimmingWhitespace
             if t.hasPrefix("{") {
                 input = RoleInput(shape: .getRoleJSONString, policy: try prefixed(PolicyParser.parse(t), "in the AssumeRolePolicyDocument string"))
+                input.positionsAreInDecodedText = true
             } else if let decoded = percentDecode(t), decoded.trimmingWhitespace.hasPrefix("{") {
                 input = RoleInput(shape: .getRoleURLEncoded, policy: try prefixed(PolicyParser.parse(decoded), "in the URL-decoded AssumeRolePolicyDocument"))
+                input.positionsAreInDecodedText = true
             } else {
                 throw PolicyInvalid(message: "\"AssumeRolePolicyDocument\" is a string that is neither policy JSON nor URL-encoded policy JSON", range: doc.text.lineRange(docNode.range))
             }

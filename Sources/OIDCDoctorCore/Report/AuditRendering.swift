@@ -1,0 +1,59 @@
+/// `audit --format json|text|markdown`: one renderer per format over the same `AuditReport`.
+public enum AuditRendering {
+    public static let schema = "oidc-doctor/audit/v1"
+
+    public static func json(_ r: AuditReport) -> String {
+        let roles: [PlainJSON] = r.roles.map { role in
+            .object([
+                .init(key: "name", value: .string(role.name)),
+                .init(key: "arn", value: role.arn.map(PlainJSON.string) ?? .null),
+                .init(key: "source", value: .string(role.source)),
+                .init(key: "providers", value: .array(role.providers.map(PlainJSON.string))),
+                .init(key: "admits", value: .array(role.admits.map(PlainJSON.string))),
+                .init(key: "warnings", value: .array(role.warnings.map { .string($0.id.rawValue) })),
+                .init(key: "canAssume", value: role.canAssume.map(PlainJSON.bool) ?? .null),
+                .init(key: "primaryCause", value: role.primaryCause.map { .string($0.rawValue) } ?? .null),
+                .init(key: "risk", value: .string(["none", "unreadable", "warning", "error"][role.risk])),
+                .init(key: "error", value: role.error.map(PlainJSON.string) ?? .null),
+            ])
+        }
+        return JSONReport.pretty(.object([
+            .init(key: "schema", value: .string(schema)),
+            .init(key: "roles", value: .array(roles)),
+            .init(key: "unreadable", value: .array(r.unreadable.map(PlainJSON.string))),
+        ])) + "\n"
+    }
+
+    public static func text(_ r: AuditReport, unicode: Bool) -> String {
+        var out: [String] = []
+        let mark = { (risk: Int) -> String in
+            switch risk {
+            case 3: unicode ? "✗" : "x"
+            case 2: "!"
+            case 1: "?"
+            default: unicode ? "✓" : "+"
+            }
+        }
+        out.append("\(r.roles.count) role\(r.roles.count == 1 ? "" : "s") trusting an OIDC provider; riskiest first.")
+        for role in r.roles {
+            var line = "\(mark(role.risk)) \(terminalSafe(role.name))"
+            if let can = role.canAssume { line += can ? "  — this job CAN assume it" : "  — this job cannot: \(role.primaryCause?.rawValue ?? "?")" }
+            out.append(line)
+            out.append("    source: \(terminalSafe(role.source))\(role.arn.map { ", \(terminalSafe($0))" } ?? "")")
+            if let e = role.error { out.append("    unreadable: \(terminalSafe(e))") }
+            for a in role.admits { out.append("    admits: \(terminalSafe(a))") }
+            for w in role.warnings { out.append("    \(AuditedRole.errorSeverity.contains(w.id) ? "error" : "warning")[\(w.id.rawValue)]: \(terminalSafe(w.detail))") }
+        }
+        for u in r.unreadable { out.append("? \(terminalSafe(u))") }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    public static func markdown(_ r: AuditReport) -> String {
+        var out = ["## oidc-doctor audit", "", "| role | risk | admits | warnings | can assume |", "|---|---|---|---|---|"]
+        for role in r.roles {
+            let cell = { (s: String) in terminalSafe(s).replacingOccurrences(of: "|", with: "\\|") }
+            out.append("| \(cell(role.name)) | \(["none", "unreadable", "warning", "error"][role.risk]) | \(cell(role.admits.joined(separator: "; "))) | \(role.warnings.map { "`\($0.id.rawValue)`" }.joined(separator: " ")) | \(role.canAssume.map { $0 ? "yes" : "no (\(role.primaryCause?.rawValue ?? "?"))" } ?? "–") |")
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+import Testing
+@testable import OIDCDoctorCore
+
+/// The shapes admins have: list-roles, CloudFormation JSON/YAML, terraform show -json, *.tf.json.
+/// Files are written here for the tests; each is what the tool would be handed on a runner host.
+@Suite struct InputShapeTests {
+    static let policyObject = #"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/gitlab.example.com"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringEquals": {"gitlab.example.com:sub": "project_path:mygroup/myproject:ref_type:branch:ref:main"}}}]}"#
+
+    static var listRoles: String {
+        let asString = JSONText.quote(policyObject.replacingOccurrences(of: "ref:main", with: "ref:release"))
+        let encoded = policyObject.replacingOccurrences(of: "ref:main", with: "ref:*").replacingOccurrences(of: "StringEquals", with: "StringLike")
+            .addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        return """
+        {
+          "Roles": [
+            {
+              "Path": "/",
+              "RoleName": "gitlab-deploy",
+              "Arn": "arn:aws:iam::111122223333:role/gitlab-deploy",
+              "MaxSessionDuration": 3600,
+              "AssumeRolePolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [
+                  {
+                    "Effect": "Allow",
+                    "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/gitlab.example.com"},
+                    "Action": "sts:AssumeRoleWithWebIdentity",
+                    "Condition": {"StringEquals": {"gitlab.example.com:sub": "project_path:mygroup/myproject:ref_type:branch:ref:production"}}
+                  }
+                ]
+              }
+            },
+            {"RoleName": "gitlab-release", "Arn": "arn:aws:iam::111122223333:role/gitlab-release", "AssumeRolePolicyDocument": \(asString)},
+            {"RoleName": "gitlab-any-branch", "Arn": "arn:aws:iam::111122223333:role/gitlab-any-branch", "AssumeRolePolicyDocument": "\(encoded)"},
+            {"RoleName": "ec2-instance", "Arn": "arn:aws:iam::111122223333:role/ec2-instance", "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}}
+          ]
+        }
+        """
+    }
+
+    static let token = Fixtures.token(claims: Fixtures.claims(nil))
+
+    func check(_ policy: String, role: String? = nil, roleArn: String? = nil) -> Diagnosis {
+        var r = DiagnosisRequest(token: .init(text: Self.token, source: "token"), policy: .init(text: policy, source: "roles.json"),
+                                 parameters: RequestParameters(roleArn: roleArn, at: Fixtures.defaultAt))
+        r.role = role
+        return Diagnoser.diagnose(r)
+    }
+
+    @Test func listRolesNeedsARoleAndNamesThem() {
+        let d = check(Self.listRoles)
+        #expect(d.decision == .unknown)
+        let f = d.findings.first { $0.id == .policyInvalid }
+        #expect(f?.detail.contains("holds 4 roles; pick one with --role NAME: gitlab-deploy, gitlab-release, gitlab-any-branch, ec2-instance") == true, "\(f?.detail ?? "")")
+    }
+
+    @Test func listRolesPicksOneAndKeepsFilePositions() {
+        let d = check(Self.listRoles, role: "gitlab-deploy")
+        #expect(d.primaryCause == .conditionRefMismatch)
+        #expect(d.role?.description == "aws iam list-roles output, role gitlab-deploy")
+        #expect(d.role?.maxSessionDuration == 3600)
+        #expect(d.primary?.range?.line == 15, "the failing condition is on line 15 of the list-roles file itself")
+        #expect(check(Self.listRoles, role: "gitlab-any-branch").decision == .allow)
+        #expect(check(Self.listRoles, role: "arn:aws:iam::111122223333:role/gitlab-release").primaryCause == .conditionRefMismatch)
+        let missing = check(Self.listRoles, role: "nope").findings.first { $0.id == .policyInvalid }?.detail ?? ""
+        #expect(missing.contains("no role \"nope\""))
+    }
+
+    @Test func cloudFormationJSONResolvesSubAndProviderRefs() {
+        let template = """
+        {
+          "AWSTemplateFormatVersion": "2010-09-09",
+          "Resources": {
+            "GitLab": {"Type": "AWS::IAM::OIDCProvider", "Properties": {"Url": "https://gitlab.example.com", "ClientIdList": ["sts.amazonaws.com"]}},
+            "Deploy": {
+              "Type": "AWS::IAM::Role",
+              "Properties": {
+                "AssumeRolePolicyDocument": {
+                  "Version": "2012-10-17",
+                  "Statement": [{
+                    "Effect": "Allow",
+                    "Principal": {"Federated": {"Ref": "GitLab"}},
+                    "Action": "sts:AssumeRoleWithWebIdentity",
+                    "Condition": {"StringLike": {"gitlab.example.com:sub": {"Fn::Sub": "project_path:${Group}/myproject:ref_type:branch:ref:*"}}}
+                  }]
+                }
+              }
+            },
+            "Bucket": {"Type": "AWS::S3::Bucket"}
+          }
+        }
+        """
+        let d = check(template, roleArn: "arn:aws:iam::111122223333:role/Deploy")
+        #expect(d.role?.description == "CloudFormation JSON, resource Deploy")
+        // ${Group} is a template parameter: left visible, so the sub cannot match, and the tool says where.
+        #expect(d.primaryCause == .conditionProjectMismatch)
+        #expect(d.role?.policy.source.slice(SourceRange(start: 0, end: d.role!.policy.source.bytes.count)).contains("<Group>") == true)
+        #expect(d.statements.first?.principalMatched == true, "Ref of the template's OIDC provider is its ARN")
+    }
+
+    @Test func cloudFormationYAMLShortFormTags() throws {
+        let yaml = """
+        AWSTemplateFormatVersion: "2010-09-09"
+        Resources:
+          Provider:
+            Type: AWS::IAM::OIDCProvider
+            Properties:
+              Url: https://gitlab.example.com
+          DeployRole:
+            Type: AWS::IAM::Role
+            Properties:
+              RoleName: deploy
+              AssumeRolePolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+                  - Effect: Allow
+                    Principal:
+                      Federated: !GetAtt Provider.Arn
+                    Action: sts:AssumeRoleWithWebIdentity
+                    Condition:
+                      StringEquals:
+                        gitlab.example.com:sub: !Join [":", [project_path, mygroup/myproject, ref_type, branch, ref, main]]
+          OtherRole:
+            Type: AWS::IAM::Role
+            Properties:
+              AssumeRolePolicyDocument:
+                Statement:
+                  - Effect: Allow
+                    Principal:
+                      Federated: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/gitlab.example.com"
+                    Action: sts:AssumeRoleWithWebIdentity
+        """
+        let d = check(yaml, role: "deploy", roleArn: "arn:aws:iam::111122223333:role/deploy")
+        #expect(d.decision == .allow, "\(d.findings.map(\.detail))")
+        #expect(d.role?.description == "CloudFormation YAML, resource deploy")
+        let audit = Auditor.audit([.init(text: yaml, name: "t.yaml")], token: nil, providers: [], parameters: RequestParameters(roleArn: "arn:aws:iam::111122223333:role/x", at: 0))
+        #expect(audit.roles.map(\.name) == ["OtherRole", "deploy"], "riskiest first")
+        #expect(audit.roles[0].warnings.map(\.id).contains(.trustNoSubCondition))
+        #expect(audit.exitCode == 1)
+    }
+
+    @Test func terraformPlanWithModulesAndState() throws {
+        func role(_ name: String, _ ref: String) -> String {
+            let policy = Self.policyObject.replacingOccurrences(of: "ref:main", with: "ref:\(ref)")
+            return #"{"address": "module.ci.aws_iam_role.\#(name)", "mode": "managed", "type": "aws_iam_role", "name": "\#(name)", "values": {"name": "\#(name)", "arn": null, "max_session_duration": 3600, "assume_role_policy": \#(JSONText.quote(policy))}}"#
+        }
+        let plan = #"{"format_version": "1.2", "planned_values": {"root_module": {"resources": [], "child_modules": [{"address": "module.ci", "resources": [\#(role("deploy", "main")), \#(role("release", "v*"))]}]}}}"#
+        #expect(check(plan, role: "deploy").decision == .allow)
+        #expect(check(plan, role: "release").primaryCause == .conditionRefMismatch)
+        #expect(check(plan, role: "deploy").role?.description == "Terraform plan (terraform show -json), role deploy")
+        let state = #"{"format_version": "1.0", "values": {"root_module": {"resources": [\#(role("only", "main"))]}}}"#
+        #expect(check(state).decision == .allow, "one role needs no --role")
+    }
+
+    @Test func terraformSourcesThatCannotBeRead() {
+        let hcl = "resource \"aws_iam_role\" \"deploy\" {\n  assume_role_policy = data.aws_iam_policy_document.x.json\n}\n"
+        #expect(check(hcl).findings.first?.detail.contains("run `terraform show -json`") == true)
+        let tfjson = #"{"resource": {"aws_iam_role": {"deploy": {"name": "deploy", "assume_role_policy": "${data.aws_iam_policy_document.trust.json}"}}}}"#
+        #expect(check(tfjson).findings.first?.detail.contains("is a Terraform expression") == true)
+        let notemplate = "Description: hello\nOutputs: {}\n"
+        #expect(check(notemplate).findings.first?.detail.contains("not a CloudFormation template") == true)
+        let noRoles = #"{"Resources": {"B": {"Type": "AWS::S3::Bucket"}}}"#
+        #expect(check(noRoles).findings.first?.detail.contains("holds no IAM role") == true)
+    }
+
+    @Test func auditOfListRoles() {
+        let report = Auditor.audit([.init(text: Self.listRoles, name: "roles.json")], token: .init(text: Self.token, source: "t"), providers: [],
+                                   parameters: RequestParameters(at: Fixtures.defaultAt))
+        #expect(report.roles.count == 3, "the EC2 role trusts no OIDC provider and is left out")
+        let byName = Dictionary(uniqueKeysWithValues: report.roles.map { ($0.name, $0) })
+        #expect(byName["gitlab-deploy"]?.admits == ["branch production of mygroup/myproject on gitlab.example.com"])
+        #expect(byName["gitlab-any-branch"]?.admits == ["every branch of mygroup/myproject on gitlab.example.com"])
+        #expect(byName["gitlab-any-branch"]?.canAssume == true)
+        #expect(byName["gitlab-deploy"]?.canAssume == false)
+        #expect(byName["gitlab-deploy"]?.primaryCause == .conditionRefMismatch)
+        #expect(byName["gitlab-any-branch"]?.warnings.map(\.id) == [.trustBroadSubPattern])
+        #expect(report.exitCode == 0)
+        let json = AuditRendering.json(report)
+        let doc = try? JSONReader.read(json)
+        #expect(doc?.root["schema"]?.stringValue == "oidc-doctor/audit/v1")
+    }
+}
