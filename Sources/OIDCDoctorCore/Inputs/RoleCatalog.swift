@@ -33,7 +33,7 @@ public enum RoleCatalog {
         if looksLikeHCL(text) {
             throw PolicyInvalid(message: "this is a Terraform HCL file; oidc-doctor reads the JSON Terraform writes: run `terraform show -json` (a plan or the state) and pass that file", range: nil)
         }
-        let trimmed = text.drop { $0.isWhitespace }
+        let trimmed = text.drop { $0.isWhitespace || $0 == "\u{FEFF}" }  // a BOM is tolerated like white space
         guard trimmed.first == "{" else {
             if trimmed.first == nil || trimmed.first == "[" || trimmed.hasPrefix("%7B") || trimmed.hasPrefix("%7b") { return nil }
             return try CloudFormationYAML.candidates(in: text, roleArn: roleArn)
