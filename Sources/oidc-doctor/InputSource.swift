@@ -11,10 +11,10 @@ enum InputSource {
         var description: String
     }
 
-    static func read(_ src: String, what: String) throws -> String {
+    static func read(_ src: String, what: String, limit: Int = maxBytes) throws -> String {
         let bytes: [UInt8]
         if src == "-" {
-            bytes = readAll(fd: 0, what: what)
+            bytes = readAll(fd: 0, limit: limit)
         } else if src.hasPrefix("env:") {
             let name = String(src.dropFirst(4))
             guard !name.isEmpty else { throw Failure(description: "\(what) \(src): name the variable after env:, e.g. env:ID_TOKEN") }
@@ -31,10 +31,10 @@ enum InputSource {
             let fd = open(src, O_RDONLY)
             guard fd >= 0 else { throw Failure(description: "\(what) \(src): cannot open (\(String(cString: strerror(errno))))") }
             defer { close(fd) }
-            bytes = readAll(fd: fd, what: what)
+            bytes = readAll(fd: fd, limit: limit)
         }
-        if bytes.count > maxBytes {
-            throw Failure(description: "\(what) \(src): \(bytes.count) bytes is more than the \(maxBytes)-byte limit" + (what == "token" ? " (STS accepts tokens of at most 20,000 characters)" : ""))
+        if bytes.count > limit {
+            throw Failure(description: "\(what) \(src): \(bytes.count) bytes is more than the \(limit)-byte limit" + (what == "token" ? " (STS accepts tokens of at most 20,000 characters)" : ""))
         }
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             throw Failure(description: "\(what) \(src): is empty")
@@ -47,10 +47,10 @@ enum InputSource {
     }
 
     /// Reads at most one byte past the limit, so a 20 MB paste fails fast without being held whole.
-    static func readAll(fd: Int32, what: String) -> [UInt8] {
+    static func readAll(fd: Int32, limit: Int) -> [UInt8] {
         var out: [UInt8] = []
         var buf = [UInt8](repeating: 0, count: 65536)
-        while out.count <= maxBytes {
+        while out.count <= limit {
             let n = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, 65536) }
             if n <= 0 { break }
             out.append(contentsOf: buf[0..<n])

@@ -199,6 +199,9 @@ struct Demo: ParsableCommand {
 }
 
 struct Audit: ParsableCommand {
+    /// An account's list-roles output can be tens of megabytes; one policy never is.
+    static let rolesLimit = 256 << 20
+
     static let configuration = CommandConfiguration(
         abstract: "Audit many roles: who each admits, every trust warning, and (with --token) whether this job can assume it.",
         discussion: "Exit status: 0 no role has an error-severity warning, 1 some role has one, 2 an input cannot be read.")
@@ -221,10 +224,10 @@ struct Audit: ParsableCommand {
                 if names.isEmpty { throw InputSource.Failure(description: "roles \(roles): the directory holds no .json, .yaml, .yml or .tfstate file") }
                 for n in names {
                     let path = (roles as NSString).appendingPathComponent(n)
-                    do { sources.append(.init(text: try InputSource.read(path, what: "roles"), name: path)) } catch { unreadable.append("\(error)") }
+                    do { sources.append(.init(text: try InputSource.read(path, what: "roles", limit: Audit.rolesLimit), name: path)) } catch { unreadable.append("\(error)") }
                 }
             } else {
-                sources.append(.init(text: try InputSource.read(roles, what: "roles"), name: roles))
+                sources.append(.init(text: try InputSource.read(roles, what: "roles", limit: Audit.rolesLimit), name: roles))
             }
             let tokenInput = try token.map { DiagnosisRequest.Input(text: try InputSource.read($0, what: "token"), source: $0) }
             let providerInputs = try provider.map { DiagnosisRequest.Input(text: try InputSource.read($0, what: "provider"), source: $0) }

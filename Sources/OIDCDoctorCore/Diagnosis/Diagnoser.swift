@@ -7,13 +7,20 @@ public enum Diagnoser {
     public static func diagnose(_ request: DiagnosisRequest) -> Diagnosis {
         var w = Walk(parameters: request.parameters)
         w.run(request)
-        if let text = request.observed { w.compare(ObservedError(text)) }
+        if let text = request.observed {
+            w.compare(ObservedError(text))
+        } else if let code = w.cloudTrail?.errorCode {
+            // The event says what AWS answered: compare with it as if it came from the job log.
+            w.compare(ObservedError("\(code): \(w.cloudTrail?.errorMessage ?? "")"))
+        } else if w.cloudTrail != nil {
+            w.compare(ObservedError(""), succeeded: true)
+        }
         return w.result()
     }
 }
 
 private struct Walk {
-    let parameters: RequestParameters
+    var parameters: RequestParameters
     var findings: [Finding] = []
     var walk: [WalkStep] = []
     var token: IDToken?
@@ -36,6 +43,7 @@ private struct Walk {
     mutating func run(_ r: DiagnosisRequest) {
         if let parsed = r.parsedRole { role = parsed } else { readPolicy(r.policy, role: r.role) }
         readToken(r.token)
+        if parameters.roleArn == nil, let arn = cloudTrail?.roleArn { parameters.roleArn = arn }
         let (partition, account) = roleAccount()
         readProviders(r.providers, partition: partition, account: account)
         readKeySet(r.jwks)
@@ -78,6 +86,12 @@ private struct Walk {
     }
 
     mutating func readToken(_ input: DiagnosisRequest.Input) {
+        if let event = CloudTrailEvent.read(input.text) {
+            token = event.token
+            cloudTrail = event
+            step("token", .warn, "\(input.source): \(CloudTrailEvent.limits)")
+            return
+        }
         do {
             token = try TokenReader.read(input.text)
             step("token", .pass, token?.claimsOnly == true ? "\(input.source): decoded claims (no JWT)" : "\(input.source): a JWT, alg \(token?.alg ?? "?")\(token?.kid.map { ", kid \($0)" } ?? "")")
@@ -239,6 +253,7 @@ private struct Walk {
         }
     }
     var jwks: JWKS?
+    var cloudTrail: CloudTrailEvent?
 
     mutating func time(_ token: IDToken) {
         let now = parameters.at
@@ -416,12 +431,17 @@ private struct Walk {
     }
 
     /// What AWS said against what this diagnosis predicts; a disagreement is a finding of its own.
-    mutating func compare(_ observed: ObservedError) {
+    mutating func compare(_ observed: ObservedError, succeeded: Bool = false) {
+        let origin = cloudTrail != nil ? "the CloudTrail event" : "the job log"
         guard !unknown else { return }
         let predicted = findings.first { $0.severity == .error && $0.stsError != nil }?.stsError
-        let said = [observed.code, observed.message.isEmpty ? nil : observed.message].compactMap { $0 }.joined(separator: ": ")
-        if observed.agrees(with: predicted) {
-            step("observed", .pass, "the job log's error agrees with the prediction")
+        if succeeded {
+            // A successful event: the prediction must be "credentials issued".
+            if predicted == nil { step("observed", .pass, "the CloudTrail event succeeded, as predicted"); return }
+        }
+        let said = succeeded ? "credentials issued" : [observed.code, observed.message.isEmpty ? nil : observed.message].compactMap { $0 }.joined(separator: ": ")
+        if !succeeded && observed.agrees(with: predicted) {
+            step("observed", .pass, "\(origin)'s error agrees with the prediction")
             return
         }
         let predictedText = predicted.map { "\($0.code): \($0.message)" } ?? "credentials issued"
@@ -433,9 +453,9 @@ private struct Walk {
         if predicted == nil { reasons.insert("the provider, signature or key set differs on AWS's side (pass --provider and --jwks to check them)", at: 1) }
         reasons.append("a case where AWS behaviour is undocumented (see the notes in the findings)")
         add(Finding(.observedDisagrees, .warning,
-                    detail: "the job log says \(said.debugDescription); this diagnosis predicts \(predictedText.debugDescription). Likely reasons: " + reasons.enumerated().map { "(\($0.offset + 1)) \($0.element)" }.joined(separator: "; ") + ".",
+                    detail: "\(origin) says \(said.debugDescription); this diagnosis predicts \(predictedText.debugDescription). Likely reasons: " + reasons.enumerated().map { "(\($0.offset + 1)) \($0.element)" }.joined(separator: "; ") + ".",
                     fix: "confirm the role ARN, the token and the policy are the job's own, then run check again"))
-        step("observed", .warn, "the job log's error differs from the prediction")
+        step("observed", .warn, "\(origin)'s answer differs from the prediction")
     }
 
     func result() -> Diagnosis {

@@ -38,7 +38,8 @@ public enum RoleCatalog {
             if trimmed.first == nil || trimmed.first == "[" || trimmed.hasPrefix("%7B") || trimmed.hasPrefix("%7b") { return nil }
             return try CloudFormationYAML.candidates(in: text, roleArn: roleArn)
         }
-        guard let doc = try? JSONReader.read(text) else { return nil }
+        // Multi-role files (list-roles of a whole account) may be far larger than one policy.
+        guard let doc = try? JSONReader.read(text, limits: .init(maxDepth: 256, maxBytes: 256 << 20)) else { return nil }
         let root = doc.root
         if case .array(let roles)? = root["Roles"]?.value {
             return roles.map { listRole($0, doc: doc) }
