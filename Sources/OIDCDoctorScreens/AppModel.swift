@@ -31,6 +31,9 @@ public struct InputSlot: Sendable {
         guard !text.isEmpty else { return nil }
         switch kind {
         case .token:
+            if let e = CloudTrailEvent.read(text) {
+                return (true, "CloudTrail event: iss \(e.token.issuer ?? "?"), sub \(e.token.subject ?? "?") (only iss, aud and sub are known)")
+            }
             do {
                 let t = try TokenReader.read(text)
                 return (true, "JWT \(t.alg ?? "?"), iss \(t.issuer ?? "(none)"), sub \(t.subject ?? "(none)")")
@@ -114,6 +117,24 @@ public struct AppModel: Sendable {
     }
 
     public var demoVerdicts: [Diagnosis] = []
+
+    // Roles (audit)
+    public var audit: AuditReport?
+    public var roleIndex = 0
+    public var rolesByName = false
+
+    /// The roles list of `oidc-doctor audit` on a terminal.
+    public static func roles(_ report: AuditReport, glyphs: Glyphs = .unicode) -> AppModel {
+        var m = AppModel(screen: .roles, glyphs: glyphs)
+        m.audit = report
+        return m
+    }
+
+    /// The audited roles in the order shown: riskiest first, or by name.
+    public var shownRoles: [AuditedRole] {
+        guard let a = audit else { return [] }
+        return rolesByName ? a.roles.sorted { $0.name < $1.name } : a.roles
+    }
 
     mutating func open(_ r: DiagnosisRequest) {
         request = r
@@ -255,6 +276,17 @@ public struct AppModel: Sendable {
             case .char("s"):
                 if fixedPolicy == nil { message = "no single edit of the policy fixes this finding" } else { prompt = .savePath("") }
             case .char("q"), .ctrl("c"): return [.quit]
+            default: break
+            }
+            return []
+        case .roles:
+            switch key {
+            case .down, .char("j"): roleIndex = min(max(0, shownRoles.count - 1), roleIndex + 1)
+            case .up, .char("k"): roleIndex = max(0, roleIndex - 1)
+            case .pageDown: roleIndex = min(max(0, shownRoles.count - 1), roleIndex + 10)
+            case .pageUp: roleIndex = max(0, roleIndex - 10)
+            case .char("r"): rolesByName.toggle(); roleIndex = 0
+            case .char("q"), .escape, .ctrl("c"): return [.quit]
             default: break
             }
             return []

@@ -7,14 +7,15 @@ public struct Binding: Sendable {
 }
 
 public enum ScreenKind: String, Sendable, CaseIterable {
-    case inputs, diagnosis, whatIf = "what-if", fix, demoPicker = "demos", help
+    case inputs, diagnosis, whatIf = "what-if", fix, demoPicker = "demos", roles, help
 }
 
 public enum KeyMap {
     public static let all: [Binding] = [
-        Binding(keys: "?", label: "help", help: "this help", screens: [.inputs, .diagnosis, .whatIf, .fix, .demoPicker]),
-        Binding(keys: "q", label: "quit", help: "quit", screens: [.inputs, .diagnosis, .fix, .demoPicker, .help]),
-        Binding(keys: "↑↓ j/k", label: "move", help: "move the selection", screens: [.inputs, .diagnosis, .demoPicker, .help]),
+        Binding(keys: "?", label: "help", help: "this help", screens: [.inputs, .diagnosis, .whatIf, .fix, .demoPicker, .roles]),
+        Binding(keys: "q", label: "quit", help: "quit", screens: [.inputs, .diagnosis, .fix, .demoPicker, .roles, .help]),
+        Binding(keys: "↑↓ j/k", label: "move", help: "move the selection", screens: [.inputs, .diagnosis, .demoPicker, .roles, .help]),
+        Binding(keys: "r", label: "sort", help: "roles: sort by risk or by name", screens: [.roles]),
         Binding(keys: "↑↓", label: "field", help: "what-if: choose the claim to edit; type to change it, Backspace deletes", screens: [.whatIf]),
         Binding(keys: "PgUp/PgDn g/G", label: "scroll", help: "scroll a page, go to the top or bottom", screens: [.diagnosis, .help]),
         Binding(keys: "Tab", label: "pane", help: "next pane (walk, token, policy); Shift-Tab goes back", screens: [.diagnosis]),

@@ -16,6 +16,7 @@ public enum Render {
         case .whatIf: DiagnosisScreen.draw(&c, m)
         case .inputs: InputsScreen.draw(&c, m)
         case .fix: FixScreen.draw(&c, m)
+        case .roles: RolesScreen.draw(&c, m)
         case .demoPicker: DemoPickerScreen.draw(&c, m)
         case .help: HelpScreen.draw(&c, m)
         }
@@ -366,6 +367,44 @@ enum FixScreen {
         default: if let msg = m.message { c.put(g.text(msg), x: 1, y: c.height - 2, role: .dim, limit: c.width - 2) }
         }
         Render.statusLine(&c, m, screen: .fix, y: c.height - 1)
+    }
+}
+
+enum RolesScreen {
+    static func draw(_ c: inout Canvas, _ m: AppModel) {
+        let g = m.glyphs
+        let roles = m.shownRoles
+        Render.titleBar(&c, m, "audit: \(roles.count) role\(roles.count == 1 ? "" : "s") trusting an OIDC provider, \(m.rolesByName ? "by name" : "riskiest first")")
+        let listRows = c.height - 10
+        let start = max(0, min(m.roleIndex - listRows / 2, roles.count - listRows))
+        for (i, role) in roles.enumerated().dropFirst(start).prefix(listRows) {
+            let y = 2 + i - start
+            let sel = i == m.roleIndex
+            let (mark, role_): (String, Role) = {
+                switch role.risk {
+                case 3: return (g.fail, .fail)
+                case 2: return (g.warn, .warn)
+                case 1: return ("?", .dim)
+                default: return (g.pass, .pass)
+                }
+            }()
+            let can = role.canAssume.map { $0 ? "can assume" : "cannot" } ?? ""
+            var x = c.put((sel ? g.arrow : " ") + mark + " ", x: 0, y: y, role: sel ? .selected : role_)
+            x = c.put(g.text(role.name).fit(32, ellipsis: g.ellipsis), x: x, y: y, role: sel ? .selected : .plain)
+            x = c.put(" " + can.fit(11), x: x, y: y, role: role.canAssume == true ? .pass : .dim)
+            c.put(g.text(role.admits.first ?? role.error ?? ""), x: x + 1, y: y, role: .dim, limit: c.width - x - 2)
+        }
+        let y0 = c.height - 8
+        c.put(String(repeating: g.horizontal, count: c.width), x: 0, y: y0, role: .border)
+        guard m.roleIndex < roles.count else { Render.statusLine(&c, m, screen: .roles, y: c.height - 1); return }
+        let r = roles[m.roleIndex]
+        var lines: [(String, Role)] = [("\(r.name)  \(r.source)\(r.arn.map { "  \($0)" } ?? "")", .heading)]
+        lines += r.admits.map { ("admits \($0)", .plain) }
+        if let cause = r.primaryCause { lines.append(("this job cannot assume it: \(cause.rawValue)", .fail)) }
+        lines += r.warnings.map { ("\(AuditedRole.errorSeverity.contains($0.id) ? g.fail : g.warn) \($0.id.rawValue): \($0.detail)", AuditedRole.errorSeverity.contains($0.id) ? .fail : .warn) }
+        if let e = r.error { lines.append(("unreadable: \(e)", .fail)) }
+        for (i, l) in lines.prefix(6).enumerated() { c.put(g.text(l.0), x: 1, y: y0 + 1 + i, role: l.1, limit: c.width - 2) }
+        Render.statusLine(&c, m, screen: .roles, y: c.height - 1)
     }
 }
 

@@ -211,7 +211,7 @@ struct Audit: ParsableCommand {
     @Option(help: "OIDC provider output; repeatable.") var provider: [String] = []
     @Option(help: "The account's role ARN form, for templates (AWS::AccountId, partition).") var roleArn: String?
     @Option(help: "When the call is made: RFC 3339 or epoch seconds (default: now).") var at: String?
-    @Option(help: "text, json or markdown.") var format: OutputFormat = .text
+    @Option(help: "text, json or markdown; without it, a terminal shows the roles list.") var format: OutputFormat?
 
     func run() throws {
         var sources: [Auditor.Source] = []
@@ -234,13 +234,22 @@ struct Audit: ParsableCommand {
             let params = RequestParameters(roleArn: roleArn, at: at.flatMap(TimeText.parse) ?? Int64(Date().timeIntervalSince1970))
             var report = Auditor.audit(sources, token: tokenInput, providers: providerInputs, parameters: params)
             report.unreadable = unreadable + report.unreadable
-            let text: String
-            switch format {
-            case .json: text = AuditRendering.json(report)
-            case .markdown: text = AuditRendering.markdown(report)
-            case .text: text = AuditRendering.text(report, unicode: TerminalTraits.unicode)
+            let print = { (format: OutputFormat) in
+                let text: String
+                switch format {
+                case .json: text = AuditRendering.json(report)
+                case .markdown: text = AuditRendering.markdown(report)
+                case .text: text = AuditRendering.text(report, unicode: TerminalTraits.unicode)
+                }
+                FileHandle.standardOutput.write(Data(text.utf8))
             }
-            FileHandle.standardOutput.write(Data(text.utf8))
+            if let format { print(format) } else {
+                let status = TUI.run(AppModel.roles(report)) {
+                    print(.text)
+                    return report.exitCode
+                }
+                if status != 0 { throw ExitCode(status) }
+            }
             // A single file that cannot be read is no audit at all; in a directory, unrelated files are listed.
             if !report.unreadable.isEmpty && (sources.count + unreadable.count) == 1 {
                 FileHandle.standardError.write(Data("oidc-doctor: \(report.unreadable.joined(separator: "; "))\n".utf8))
@@ -248,7 +257,7 @@ struct Audit: ParsableCommand {
             }
             throw ExitCode(report.exitCode)
         } catch let failure as InputSource.Failure {
-            if format == .json { print(AuditRendering.json(AuditReport(roles: [], unreadable: [failure.description])), terminator: "") }
+            if format == .json { FileHandle.standardOutput.write(Data(AuditRendering.json(AuditReport(roles: [], unreadable: [failure.description])).utf8)) }
             FileHandle.standardError.write(Data("oidc-doctor: \(failure.description)\n".utf8))
             throw ExitCode(2)
         }

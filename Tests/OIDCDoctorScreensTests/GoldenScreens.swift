@@ -31,6 +31,22 @@ enum Golden {
         }
     }
 
+    /// An audit of four roles written for the tests: one open to the whole instance, one per branch, one per group, one hole.
+    static var sampleAudit: AuditReport {
+        func role(_ name: String, _ condition: String) -> String {
+            #"{"RoleName": "\#(name)", "Arn": "arn:aws:iam::111122223333:role/\#(name)", "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/gitlab.example.com"}, "Action": "sts:AssumeRoleWithWebIdentity"\#(condition)}]}}"#
+        }
+        let roles = [
+            role("deploy-prod", #", "Condition": {"StringEquals": {"gitlab.example.com:sub": "project_path:mygroup/myproject:ref_type:branch:ref:main"}}"#),
+            role("anyone", ""),
+            role("group-readonly", #", "Condition": {"StringLike": {"gitlab.example.com:sub": "project_path:mygroup/*"}}"#),
+            role("not-evil", #", "Condition": {"StringNotLike": {"gitlab.example.com:project_path": "evil/*"}}"#),
+        ]
+        let text = #"{"Roles": ["# + roles.joined(separator: ", ") + "]}"
+        return Auditor.audit([.init(text: text, name: "roles.json")], token: .init(text: DemoScenario.main.token, source: "token"), providers: [],
+                             parameters: RequestParameters(at: DemoScenario.main.at))
+    }
+
     /// Every named state the goldens hold; the tmux tests drive the real binary into some of them.
     static func states() -> [(String, AppModel, Int, Int)] {
         var out: [(String, AppModel, Int, Int)] = []
@@ -60,6 +76,7 @@ enum Golden {
             _ = fix.update(.key(.char("f")))
             out.append(("fix-\(size)", fix, w, h))
         }
+        out.append(("roles-80x24", AppModel.roles(Golden.sampleAudit), 80, 24))
         out.append(("too-small-60x20", AppModel(request: DemoScenario.main.request, title: "demo"), 60, 20))
         out.append(("diagnosis-ascii-80x24", AppModel(request: DemoScenario.all[2].request, title: "demo other-branch", glyphs: .ascii), 80, 24))
         return out

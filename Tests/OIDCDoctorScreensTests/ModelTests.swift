@@ -151,6 +151,17 @@ import Testing
         #expect(Render.canvas(m, width: 80, height: 24).rows().joined().contains("is a directory"))
     }
 
+    @Test func rolesListSortsByRiskOrName() {
+        var m = AppModel.roles(Golden.sampleAudit)
+        #expect(m.shownRoles.first.map { AuditedRole.errorSeverity.contains($0.warnings.first!.id) } == true, "riskiest first")
+        _ = m.update(.key(.char("r")))
+        #expect(m.shownRoles.map(\.name) == ["anyone", "deploy-prod", "group-readonly", "not-evil"])
+        _ = m.update(.key(.down))
+        let text = Render.canvas(m, width: 80, height: 24).rows().joined(separator: "\n")
+        #expect(text.contains("admits branch main of mygroup/myproject on gitlab.example.com"))
+        #expect(m.update(.key(.char("q"))) == [.quit])
+    }
+
     @Test func widthPolicy() {
         #expect(CellWidth.of("✓") == 1)
         #expect(CellWidth.of("日") == 2)
