@@ -21,7 +21,7 @@ public enum Message: Sendable, Equatable {
 
 /// One of the three inputs of the Inputs screen.
 public struct InputSlot: Sendable {
-    public enum Kind: String, Sendable { case token = "Token", policy = "Trust policy", provider = "Provider (optional)" }
+    public enum Kind: String, Sendable { case token = "Token", policy = "Trust policy", provider = "Provider (optional)", stsError = "STS error (optional)" }
     public var kind: Kind
     public var text: String = ""
     public var source: String = ""
@@ -43,6 +43,9 @@ public struct InputSlot: Sendable {
                 let r = try RoleInput.read(text, role: nil, roleArn: nil)
                 return (true, "\(r.description), \(r.policy.statements.count) statement\(r.policy.statements.count == 1 ? "" : "s")")
             } catch { return (false, error.located) }
+        case .stsError:
+            let o = ObservedError(text)
+            return (o.code != nil, o.code.map { "\($0)\(o.message.isEmpty ? "" : ": \(o.message)")" } ?? "no STS error code found in \(text.prefix(60).debugDescription)")
         case .provider:
             do {
                 let ps = try OIDCProvider.read(text, source: source, partition: nil, account: nil)
@@ -66,7 +69,7 @@ public struct AppModel: Sendable {
     public var glyphs: Glyphs
 
     // Inputs
-    public var slots = [InputSlot(kind: .token), InputSlot(kind: .policy), InputSlot(kind: .provider)]
+    public var slots = [InputSlot(kind: .token), InputSlot(kind: .policy), InputSlot(kind: .provider), InputSlot(kind: .stsError)]
     public var selectedSlot = 0
     public enum Prompt: Sendable, Equatable { case none, typing, path(String), env(String), savePath(String), confirmOverwrite(String) }
     public var prompt = Prompt.none
@@ -303,8 +306,8 @@ public struct AppModel: Sendable {
             slots[selectedSlot].source = "pasted"
             message = "\(slots[selectedSlot].kind.rawValue) pasted (\(text.utf8.count) bytes)"
             return diagnoseIfReady()
-        case .down, .char("j"), .tab: selectedSlot = (selectedSlot + 1) % 3
-        case .up, .char("k"), .backTab: selectedSlot = (selectedSlot + 2) % 3
+        case .down, .char("j"), .tab: selectedSlot = (selectedSlot + 1) % slots.count
+        case .up, .char("k"), .backTab: selectedSlot = (selectedSlot + slots.count - 1) % slots.count
         case .char("l"): prompt = .path(""); completions = []
         case .char("e"): prompt = .env("")
         case .char("i"): prompt = .typing
@@ -376,7 +379,7 @@ public struct AppModel: Sendable {
         let providers = slots[2].text.isEmpty ? [] : [DiagnosisRequest.Input(text: slots[2].text, source: slots[2].source)]
         let at = request?.parameters ?? RequestParameters(at: currentTime)
         open(DiagnosisRequest(token: .init(text: slots[0].text, source: slots[0].source), policy: .init(text: slots[1].text, source: slots[1].source),
-                              providers: providers, parameters: at))
+                              providers: providers, parameters: at, observed: slots[3].text.isEmpty ? nil : slots[3].text))
         screen = .diagnosis
         title = "diagnosis"
         return []

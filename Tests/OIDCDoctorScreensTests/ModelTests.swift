@@ -151,6 +151,19 @@ import Testing
         #expect(Render.canvas(m, width: 80, height: 24).rows().joined().contains("is a directory"))
     }
 
+    @Test func stsErrorSlotIsComparedWithThePrediction() {
+        var m = AppModel()
+        for _ in 0..<3 { _ = m.update(.key(.down)) }
+        _ = m.update(.key(.paste("An error occurred (AccessDenied) when calling the AssumeRoleWithWebIdentity operation: Not authorized to perform sts:AssumeRoleWithWebIdentity")))
+        #expect(m.slots[3].recognition?.summary.hasPrefix("AccessDenied: Not authorized") == true)
+        _ = m.update(.key(.down))
+        _ = m.update(.key(.paste(DemoScenario.all[5].token)))  // the allowed demo
+        _ = m.update(.key(.down))
+        _ = m.update(.key(.paste(DemoScenario.all[5].policy)))
+        #expect(m.screen == .diagnosis)
+        #expect(m.diagnosis?.findings.contains { $0.id == .observedDisagrees } == true)
+    }
+
     @Test func rolesListSortsByRiskOrName() {
         var m = AppModel.roles(Golden.sampleAudit)
         #expect(m.shownRoles.first.map { AuditedRole.errorSeverity.contains($0.warnings.first!.id) } == true, "riskiest first")
