@@ -129,4 +129,25 @@ import Testing
         #expect(!out.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
         #expect(out.contains("\\u{1b}]0;pwned"))
     }
+
+    @Test func auditExitCodesAndJSON() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("oidc-doctor-audit-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let roles = dir.appendingPathComponent("roles.json")
+        try InputShapeTests.listRoles.write(to: roles, atomically: true, encoding: .utf8)
+        let (status, out, _) = try Fixtures.run(["audit", "--roles", roles.path, "--format", "json"])
+        #expect(status == 0, "no role is open to the whole instance")
+        #expect(try JSONReader.read(out).root["schema"]?.stringValue == "oidc-doctor/audit/v1")
+        let open = dir.appendingPathComponent("open.json")
+        try #"{"Roles": [{"RoleName": "open", "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/gitlab.example.com"}, "Action": "sts:AssumeRoleWithWebIdentity"}]}}]}"#
+            .write(to: open, atomically: true, encoding: .utf8)
+        #expect(try Fixtures.run(["audit", "--roles", open.path, "--format", "json"]).0 == 1)
+        #expect(try Fixtures.run(["audit", "--roles", dir.path, "--format", "text"]).0 == 1, "a directory of such files")
+        let truncated = dir.appendingPathComponent("truncated.json")
+        try String(InputShapeTests.listRoles.prefix(300)).write(to: truncated, atomically: true, encoding: .utf8)
+        let (t, _, err) = try Fixtures.run(["audit", "--roles", truncated.path, "--format", "json"])
+        #expect(t == 2)
+        #expect(err.contains("truncated.json") && err.contains("line"), "stderr: \(err)")
+    }
 }

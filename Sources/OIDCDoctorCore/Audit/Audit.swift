@@ -54,9 +54,9 @@ public enum Auditor {
                 if let all = try RoleInput.readAll(src.text, roleArn: parameters.roleArn) {
                     entries = all.map { ($0.0.name, $0.0.arn, $0.0.shape.rawValue, $0.1) }
                 } else {
-                    let r = Result { () throws(PolicyInvalid) in try RoleInput.read(src.text) }
-                    let input = try? r.get()
-                    entries = [(input?.roleName ?? src.name, input?.roleArn, input?.shape.rawValue ?? "trust policy", r)]
+                    // One policy (or get-role output): unreadable means no audit of this file at all.
+                    let input = try RoleInput.read(src.text)
+                    entries = [(input.roleName ?? src.name, input.roleArn, input.shape.rawValue, .success(input))]
                 }
             } catch {
                 unreadable.append("\(src.name): \(error.located)")
