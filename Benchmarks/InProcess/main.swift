@@ -42,6 +42,25 @@ if CommandLine.arguments.dropFirst().first == "profile" {
     for _ in 0..<200 { _ = Diagnoser.diagnose(big) }
     exit(0)
 }
+// Single phases for callgrind: `profile-json`, `profile-policy`, `profile-token`, `profile-lint`, `profile-eval`.
+if let mode = CommandLine.arguments.dropFirst().first, mode.hasPrefix("profile-") {
+    let text = twentyStatements()
+    let policy = try! RoleInput.read(text).policy
+    let token = try! TokenReader.read(typical.token.text)
+    let context = RequestContext(token: token, request: typical.parameters)
+    let who = CallerPrincipal(providerURL: "gitlab.example.com", partition: "aws", account: "111122223333")
+    for _ in 0..<200 {
+        switch mode {
+        case "profile-json": _ = try? JSONReader.read(text)
+        case "profile-policy": _ = try? RoleInput.read(text)
+        case "profile-token": _ = try? TokenReader.read(typical.token.text)
+        case "profile-lint": _ = TrustLint.findings(policy)
+        case "profile-eval": _ = PolicyEvaluator.evaluate(policy, caller: who, action: "sts:AssumeRoleWithWebIdentity", context: context)
+        default: exit(2)
+        }
+    }
+    exit(0)
+}
 median("typical policy (demo wildcard-equals, 1 statement, provider)", typical)
 median("20-statement policy", big)
 

@@ -67,8 +67,8 @@ struct ConditionDiagnosis {
         case .excluded(let i):
             let v = c.values[i].text
             return Finding(.conditionNegatedMatch, .error,
-                detail: "\(op.written) on \(c.key) excludes \(v.debugDescription), and this token's value \(shown(r.context)) is one it excludes. A negated operator must match none of its values.",
-                fix: "remove \(v.debugDescription) from \(c.key) under \(op.written) at \(at) — if this job really should be allowed")
+                detail: "\(op.written) on \(c.key) excludes \(v.quotedDebug), and this token's value \(shown(r.context)) is one it excludes. A negated operator must match none of its values.",
+                fix: "remove \(v.quotedDebug) from \(c.key) under \(op.written) at \(at) — if this job really should be allowed")
         case .multiValuedKey:
             return Finding(.conditionValueMismatch, .error,
                 detail: "\(c.key) is multi-valued in this request (\(shown(r.context))); a plain \(op.written) never matches a multi-valued key (Access Analyzer: MISSING_QUALIFIER).",
@@ -94,7 +94,7 @@ struct ConditionDiagnosis {
         if op.base == .stringEquals || op.base == .stringEqualsIgnoreCase,
            let v = literal.first(where: { Wildcard.hasWildcard($0) && Wildcard.matches(actual, pattern: $0, ignoreCase: op.base == .stringEqualsIgnoreCase) }) {
             var f = Finding(.conditionWildcardNeedsLike, .error,
-                detail: "\(op.written) compares \(c.key) with \(v.debugDescription) literally: `*` and `?` are wildcards only under StringLike. Under StringLike this token's value \(actual.debugDescription) would match.",
+                detail: "\(op.written) compares \(c.key) with \(v.quotedDebug) literally: `*` and `?` are wildcards only under StringLike. Under StringLike this token's value \(actual.quotedDebug) would match.",
                 fix: "change the operator \"\(op.written)\" to \"StringLike\" at line \(policy.source.position(of: c.operatorRange.start).line)" + (op.base == .stringEqualsIgnoreCase ? " (StringLike is case-sensitive; there is no StringLikeIgnoreCase)" : ""))
             f.compare = compare(actual: actual, expected: v, like: true, ignoreCase: false)
             return f
@@ -104,8 +104,8 @@ struct ConditionDiagnosis {
         if op.base.isString && !op.base.isNegated && !op.base.ignoresCase,
            let v = literal.first(where: { like ? Wildcard.matches(actual, pattern: $0, ignoreCase: true) : $0.lowercased() == actual.lowercased() }) {
             var f = Finding(.conditionCaseMismatch, .error,
-                detail: "\(c.key) is \(actual.debugDescription) in the token; the policy has \(v.debugDescription). They differ only in letter case, and \(op.written) is case-sensitive (GitLab keeps the project path's stored case).",
-                fix: like ? "write the value at \(at) with the token's case: \(actual.debugDescription)" : "replace \(v.debugDescription) with \(actual.debugDescription) at \(at), or use StringEqualsIgnoreCase")
+                detail: "\(c.key) is \(actual.quotedDebug) in the token; the policy has \(v.quotedDebug). They differ only in letter case, and \(op.written) is case-sensitive (GitLab keeps the project path's stored case).",
+                fix: like ? "write the value at \(at) with the token's case: \(actual.quotedDebug)" : "replace \(v.quotedDebug) with \(actual.quotedDebug) at \(at), or use StringEqualsIgnoreCase")
             f.compare = compare(actual: actual, expected: v, like: like, ignoreCase: false)
             return f
         }
@@ -117,14 +117,14 @@ struct ConditionDiagnosis {
         // 6. Audience.
         if keyLower == prefix.lowercased() + ":aud" || keyLower == prefix.lowercased() + ":oaud" {
             var f = Finding(.conditionAudienceMismatch, .error,
-                detail: "the token's audience is \(actual.debugDescription); \(op.written) on \(c.key) expects \(list(literal)). The audience must match twice: the provider's client IDs and this condition.",
-                fix: "set the job's `id_tokens: <NAME>: aud:` to \(literal.first.map { $0.debugDescription } ?? "the expected value"), or add \(actual.debugDescription) to \(c.key) at \(at)")
+                detail: "the token's audience is \(actual.quotedDebug); \(op.written) on \(c.key) expects \(list(literal)). The audience must match twice: the provider's client IDs and this condition.",
+                fix: "set the job's `id_tokens: <NAME>: aud:` to \(literal.first.map { $0.quotedDebug } ?? "the expected value"), or add \(actual.quotedDebug) to \(c.key) at \(at)")
             f.compare = best(actual: actual, values: literal, like: like)
             return f
         }
         var f = Finding(.conditionValueMismatch, .error,
             detail: "\(op.written) on \(c.key): the request has \(shown(r.context)); the policy expects \(list(literal)).",
-            fix: "add \(actual.debugDescription) to the values of \(c.key) at \(at), if this job should be allowed")
+            fix: "add \(actual.quotedDebug) to the values of \(c.key) at \(at), if this job should be allowed")
         f.compare = best(actual: actual, values: literal, like: like)
         return f
     }
@@ -160,8 +160,8 @@ struct ConditionDiagnosis {
         if looksLikeProvider {
             let renamed = "\(prefix):\(claim)"
             return Finding(.conditionKeyPrefix, .error,
-                detail: "\(key) names provider \(pre.debugDescription), but this token's keys start with \(prefix.debugDescription) (its iss minus https://). The key is absent, so \(c.op.written) is false.",
-                fix: "rename the key at \(at) to \(renamed.debugDescription)")
+                detail: "\(key) names provider \(pre.quotedDebug), but this token's keys start with \(prefix.quotedDebug) (its iss minus https://). The key is absent, so \(c.op.written) is false.",
+                fix: "rename the key at \(at) to \(renamed.quotedDebug)")
         }
         return Finding(.conditionValueMismatch, .error,
             detail: "\(key) is not in the request context of this call, so \(c.op.written) is false.",
@@ -215,19 +215,19 @@ struct ConditionDiagnosis {
         let failing = bestFailing ?? []
         if !formatDiffers, failing.contains(where: { SubClaim.projectNames.contains($0) }) {
             f = Finding(.conditionProjectMismatch, .error,
-                detail: "the job's sub is \(actual.debugDescription)\(subWords); \(c.op.written) on \(c.key) allows \(list(values)). The project part differs — renamed or transferred project, a fork, or a group path where the project path belongs.",
-                fix: "add \(actual.debugDescription) to \(c.key) at \(at), or correct the project path in the policy value")
+                detail: "the job's sub is \(actual.quotedDebug)\(subWords); \(c.op.written) on \(c.key) allows \(list(values)). The project part differs — renamed or transferred project, a fork, or a group path where the project path belongs.",
+                fix: "add \(actual.quotedDebug) to \(c.key) at \(at), or correct the project path in the policy value")
         } else if !formatDiffers, !failing.isEmpty, failing.allSatisfy({ SubClaim.refNames.contains($0) }) {
             let want = SubClaim(compareValue)
             let wantRef = [want?.value("ref_type"), want?.value("ref")].compactMap { $0 }.joined(separator: " ")
             f = Finding(.conditionRefMismatch, .error,
                 detail: "the job ran on \(tok.map { [$0.value("ref_type"), $0.value("ref")].compactMap { $0 }.joined(separator: " ") } ?? actual)\(tok?.project.map { " of \($0.value)" } ?? ""); \(c.op.written) on \(c.key) allows only \(list(values)). The project matches; the ref type or ref does not (MR pipelines carry the source branch and ref_type branch; tags carry ref_type tag).",
-                fix: "run the job on \(wantRef.isEmpty ? "the allowed ref" : wantRef), or add \(actual.debugDescription) to \(c.key) at \(at)" + (like ? "" : " (or use StringLike with a deliberate pattern)"))
+                fix: "run the job on \(wantRef.isEmpty ? "the allowed ref" : wantRef), or add \(actual.quotedDebug) to \(c.key) at \(at)" + (like ? "" : " (or use StringLike with a deliberate pattern)"))
         } else {
             let fmt = formatDiffers ? " The sub formats differ: the token's components are \((tok?.names ?? ["(not GitLab's name:value form)"]).joined(separator: ", ")), the policy expects \((SubClaim(compareValue)?.names ?? ["(free text)"]).joined(separator: ", ")) — was sub_claim_components customised on one side only?" : ""
             f = Finding(.conditionValueMismatch, .error,
-                detail: "the job's sub is \(actual.debugDescription); \(c.op.written) on \(c.key) expects \(list(values)).\(fmt)",
-                fix: "add \(actual.debugDescription) to \(c.key) at \(at), if this job should be allowed")
+                detail: "the job's sub is \(actual.quotedDebug); \(c.op.written) on \(c.key) expects \(list(values)).\(fmt)",
+                fix: "add \(actual.quotedDebug) to \(c.key) at \(at), if this job should be allowed")
         }
         f.compare = compare(actual: actual, expected: compareValue, like: like, ignoreCase: false)
         return f
@@ -273,14 +273,19 @@ struct ConditionDiagnosis {
         return Comparison(expected: expected, actual: actual, differsAt: diff, components: comps)
     }
 
-    private func commonPrefix(_ a: String, _ b: String) -> Int { zip(a, b).prefix { $0 == $1 }.count }
+    private func commonPrefix(_ a: String, _ b: String) -> Int {
+        // ASCII without CR (CR LF is the one two-byte ASCII character): characters are bytes.
+        let bytewise = ASCII.withBytes(a, b) { x, y in x.contains(0x0D) || y.contains(0x0D) ? nil : zip(x, y).prefix { $0 == $1 }.count }
+        if case .some(.some(let n)) = bytewise { return n }
+        return zip(a, b).prefix { $0 == $1 }.count
+    }
 
     private func shown(_ e: ContextEntry?) -> String {
         guard let e else { return "no such key" }
-        return e.values.count == 1 ? e.values[0].debugDescription : "[" + e.values.map(\.debugDescription).joined(separator: ", ") + "]"
+        return e.values.count == 1 ? e.values[0].quotedDebug : "[" + e.values.map(\.quotedDebug).joined(separator: ", ") + "]"
     }
 
     private func list(_ v: [String]) -> String {
-        v.count == 1 ? v[0].debugDescription : "any of [" + v.map(\.debugDescription).joined(separator: ", ") + "]"
+        v.count == 1 ? v[0].quotedDebug : "any of [" + v.map(\.quotedDebug).joined(separator: ", ") + "]"
     }
 }

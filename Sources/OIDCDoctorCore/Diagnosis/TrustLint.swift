@@ -19,6 +19,8 @@ public enum TrustLint {
                 detail: "the policy has \(policy.quotaCharacters) characters not counting white space; the default role trust policy quota is \(quota) (adjustable up to 8,192). IAM answers LimitExceeded: Cannot exceed quota for ACLSizePerRole.",
                 fix: "merge statements or shorten values, or raise the quota L-C07B4B0D"))
         }
+        // Every statement usually names the same provider: its URL and key names are worked out once.
+        var providers: [ProviderKeys] = []
         for s in policy.statements {
             if s.effect == .allow, case .wildcard = s.principal {
                 out.append(located(Finding(.principalWildcard, .warning,
@@ -28,7 +30,7 @@ public enum TrustLint {
             for c in s.conditions where (c.op.base == .stringEquals || c.op.base == .stringEqualsIgnoreCase) {
                 if let v = c.values.first(where: { Wildcard.hasWildcard($0.text) }) {
                     var f = Finding(.conditionWildcardNeedsLike, .warning,
-                        detail: "\(c.op.written) takes \(v.text.debugDescription) literally: it matches only a value with a real `\(v.text.contains("*") ? "*" : "?")` in it (Access Analyzer: WILDCARD_WITHOUT_LIKE_OPERATOR).",
+                        detail: "\(c.op.written) takes \(v.text.quotedDebug) literally: it matches only a value with a real `\(v.text.contains("*") ? "*" : "?")` in it (Access Analyzer: WILDCARD_WITHOUT_LIKE_OPERATOR).",
                         fix: "if a pattern is meant, change \"\(c.op.written)\" to \"StringLike\" at line \(policy.source.position(of: c.operatorRange.start).line)")
                     f = located(f, s, policy, c.range)
                     f.op = c.op.written
@@ -38,15 +40,58 @@ public enum TrustLint {
                 }
             }
             guard s.effect == .allow else { continue }
-            for url in oidcURLs(s) { out += providerWarnings(s, url: url, policy: policy) }
+            for e in s.principal.entries {
+                guard e.type == "Federated", let a = e.arn else { continue }
+                let keys: ProviderKeys
+                if let known = providers.first(where: { $0.resource == a.resource }) {
+                    keys = known
+                } else {
+                    guard let url = oidcURL(a.resource) else { continue }
+                    keys = ProviderKeys(resource: a.resource, url: url)
+                    if providers.count < 8 { providers.append(keys) }
+                }
+                providerWarnings(s, keys, policy: policy, into: &out)
+            }
         }
         return out
     }
 
     static func oidcURLs(_ s: PolicyStatement) -> [String] {
         s.principal.entries.compactMap { e in
-            guard e.type == "Federated", let a = e.arn, a.resource.hasPrefix("oidc-provider/") else { return nil }
-            return String(a.resource.dropFirst("oidc-provider/".count))
+            guard e.type == "Federated", let a = e.arn else { return nil }
+            return oidcURL(a.resource)
+        }
+    }
+
+    /// The provider URL of an `oidc-provider/…` resource; nil for other resources.
+    static func oidcURL(_ resource: String) -> String? {
+        // An ASCII resource has one character per byte after the prefix (hasPrefix compares bytes there).
+        let ascii = resource.utf8.withContiguousStorageIfAvailable { ASCII.isASCII($0) } ?? false
+        guard resource.hasPrefix("oidc-provider/") else { return nil }
+        return ascii ? String(Substring(resource.utf8.dropFirst(14))) : String(resource.dropFirst("oidc-provider/".count))
+    }
+
+    /// A provider's URL with the key names the checks compare with, computed once per provider.
+    struct ProviderKeys {
+        var resource: String
+        var url: String
+        var urlLower: String
+        var subKey: String
+        var oaudKey: String
+        var isGitLabCom: Bool
+
+        init(resource: String, url: String) {
+            self.resource = resource
+            self.url = url
+            urlLower = url.lowercased()
+            subKey = urlLower + ":sub"
+            oaudKey = urlLower + ":oaud"
+            isGitLabCom = url == "gitlab.com"
+        }
+
+        /// The keys whose effective condition restricts who may assume the role.
+        func restricts(_ lower: String) -> Bool {
+            lower == subKey || (isGitLabCom && (lower == "gitlab.com:project_id" || lower == "gitlab.com:namespace_id"))
         }
     }
 
@@ -60,26 +105,25 @@ public enum TrustLint {
         return RequestContext.genericKeys.contains(claim) || (url == "gitlab.com" && RequestContext.gitlabComKeys.contains(claim))
     }
 
-    private static func providerWarnings(_ s: PolicyStatement, url: String, policy: TrustPolicy) -> [Finding] {
-        var out: [Finding] = []
-        let subKey = url.lowercased() + ":sub"
-        let restrictingKeys: Set<String> = url == "gitlab.com" ? [subKey, "gitlab.com:project_id", "gitlab.com:namespace_id"] : [subKey]
+    private static func providerWarnings(_ s: PolicyStatement, _ keys: ProviderKeys, policy: TrustPolicy, into out: inout [Finding]) {
+        let url = keys.url
+        let subKey = keys.subKey
         func effective(_ c: ConditionClause) -> Bool {
             !c.op.base.isNegated && !c.op.ifExists && c.op.qualifier != .forAllValues && c.op.base != .null && !c.values.isEmpty
                 && !c.values.contains { $0.text == "*" && c.op.base.positive == .stringLike }
         }
-        if !s.conditions.contains(where: { restrictingKeys.contains($0.key.lowercased()) && effective($0) }) {
+        if !s.conditions.contains(where: { keys.restricts(ASCII.lowercased($0.key)) && effective($0) }) {
             out.append(located(Finding(.trustNoSubCondition, .warning,
                 detail: "statement \(s.index) trusts \(url) with no effective condition on \(url):sub\(url == "gitlab.com" ? " (or gitlab.com:project_id / namespace_id)" : ""): every project on that instance — anyone who can run a pipeline there — can assume this role. Conditions on absent keys, negated, IfExists and ForAllValues conditions do not restrict.",
                 fix: "add \"StringEquals\": {\"\(url):sub\": \"project_path:<group>/<project>:ref_type:branch:ref:<branch>\"}"), s, policy, s.range))
         }
         for c in s.conditions {
-            let lower = c.key.lowercased()
+            let lower = ASCII.lowercased(c.key)
             if lower == subKey, c.op.base.positive == .stringLike, !c.op.base.isNegated {
                 for v in c.values {
                     if let why = broadness(v.text) {
                         var f = located(Finding(.trustBroadSubPattern, .warning,
-                            detail: "\(c.op.written) \(v.text.debugDescription) on \(c.key) \(why). `*` matches any run of characters, including `/` and `:`.",
+                            detail: "\(c.op.written) \(v.text.quotedDebug) on \(c.key) \(why). `*` matches any run of characters, including `/` and `:`.",
                             fix: "pin the project path and the ref: \"project_path:<group>/<project>:ref_type:branch:ref:<branch>\""), s, policy, v.range)
                         f.op = c.op.written
                         f.key = c.key
@@ -88,7 +132,7 @@ public enum TrustLint {
                     }
                 }
             }
-            let vacuous = c.op.base.isNegated || c.op.ifExists || c.op.qualifier == .forAllValues || (c.op.base == .null && c.values.contains { $0.text.lowercased() == "true" })
+            let vacuous = c.op.base.isNegated || c.op.ifExists || c.op.qualifier == .forAllValues || (c.op.base == .null && c.values.contains { ASCII.equalIgnoringCase($0.text, "true") })
             if vacuous && !keyCanExist(c.key, url: url) {
                 var f = located(Finding(.trustAlwaysTrueCondition, .warning,
                     detail: "\(c.key) never exists for tokens of \(url), and \(c.op.written) is true when the key is absent: this condition admits everyone it seems to exclude.",
@@ -97,8 +141,8 @@ public enum TrustLint {
                 f.key = c.key
                 out.append(f)
             }
-            let singleValued = lower == subKey || lower == url.lowercased() + ":oaud" || (url == "gitlab.com" && RequestContext.gitlabComKeys.contains { "gitlab.com:" + $0 == lower })
-            if let q = c.op.qualifier, singleValued {
+            // Only a qualified operator needs to know whether the key is single-valued.
+            if let q = c.op.qualifier, lower == subKey || lower == keys.oaudKey || (keys.isGitLabCom && RequestContext.gitlabComKeys.contains { "gitlab.com:" + $0 == lower }) {
                 var f = located(Finding(.trustForAllValuesSingleValued, .warning,
                     detail: "\(q.rawValue): on the single-valued key \(c.key)" + (q == .forAllValues ? " is true when the key is absent, which can be overly permissive (Access Analyzer: FORALLVALUES_WITH_SINGLE_VALUED_KEY)." : " works like the plain operator but documents the wrong intent."),
                     fix: "remove \"\(q.rawValue):\" from the operator at line \(policy.source.position(of: c.operatorRange.start).line)"), s, policy, c.range)
@@ -107,27 +151,27 @@ public enum TrustLint {
                 out.append(f)
             }
         }
-        return out
     }
 
     /// Why a StringLike `sub` pattern admits more than one project or ref; nil when it is tight.
     static func broadness(_ pattern: String) -> String? {
         guard Wildcard.hasWildcard(pattern) else { return nil }
-        if pattern.allSatisfy({ $0 == "*" }) { return "matches every sub: any project, any ref" }
-        let parts = pattern.utf8.split(separator: 0x3A, omittingEmptySubsequences: false).map { String(Substring($0)) }
+        // Bytes: a run of `*` bytes is a run of `*` characters, anything else fails either way.
+        if pattern.utf8.allSatisfy({ $0 == 0x2A }) { return "matches every sub: any project, any ref" }
+        let parts = ASCII.split(pattern, 0x3A)
         guard parts.count >= 2, SubClaim.projectNames.contains(parts[0]) else { return "matches more than one project or ref" }
         let project = parts[1]
         var reasons: [String] = []
         if Wildcard.hasWildcard(project) {
-            let segments = project.utf8.split(separator: 0x2F, omittingEmptySubsequences: false).map { String(Substring($0)) }
+            let segments = ASCII.split(project, 0x2F)
             let lastSegment = segments.last ?? project
             let parent = segments.dropLast().joined(separator: "/")
             if lastSegment != "*" && Wildcard.hasWildcard(lastSegment) {
                 let stem = String(lastSegment.filter { $0 != "*" && $0 != "?" })
                 let example = (parent.isEmpty ? "" : parent + "/") + stem + "-evil"
-                reasons.append("also matches other projects (\(project.debugDescription) matches \(example.debugDescription))")
+                reasons.append("also matches other projects (\(project.quotedDebug) matches \(example.quotedDebug))")
             } else {
-                reasons.append("matches every project under \((parent + "/").debugDescription), subgroups included")
+                reasons.append("matches every project under \((parent + "/").quotedDebug), subgroups included")
             }
         }
         if parts.count == 2 && project.hasSuffix("*") {

@@ -31,27 +31,31 @@ public enum ConditionEvaluator {
         let entry = context.entry(lowercased: clause.keyLower)
         var undocumented: [String] = []
         if op.caseDiffers { undocumented.append("operator written \"\(op.written)\"; whether AWS accepts it in another letter case is undocumented") }
-        if RequestContext.unconfirmedKeys.contains(clause.keyLower) {
+        if RequestContext.isUnconfirmed(clause.keyLower) {
             undocumented.append("whether \(clause.key) is in the context of AssumeRoleWithWebIdentity is undocumented")
         }
         func done(_ r: Bool, _ reason: ConditionResult.Reason, _ values: [String?]) -> ConditionResult {
             ConditionResult(statementIndex: statement, clause: clause, result: r, context: entry, effectiveValues: values, reason: reason, undocumented: undocumented)
         }
-        let raw = clause.values.map(\.text)
+        // One array of the values as written, reused as the effective values unless a variable is substituted.
+        let raw: [String?] = clause.values.map { $0.text }
 
         if op.base == .null {
-            let wantsAbsent = raw.map { $0.lowercased() == "true" }
-            return done(wantsAbsent.contains { $0 == (entry == nil) }, .nullCheck, raw)
+            let absent = entry == nil
+            return done(clause.values.contains { ASCII.equalIgnoringCase($0.text, "true") == absent }, .nullCheck, raw)
         }
         guard let entry else {
             if op.ifExists || op.qualifier == .forAllValues { return done(true, .keyAbsent, raw) }
             if op.qualifier == .forAnyValue { return done(false, .keyAbsent, raw) }
             return done(op.base.isNegated, .keyAbsent, raw)
         }
-        let values: [String?] = raw.map { v in
-            guard expandVariables && op.base.takesVariables else { return v }
-            if case .value(let s) = PolicyVariables.expand(v, context: context) { return s }
-            return nil
+        var values = raw
+        // Only a value with a `$` can hold a variable (`expand` returns any other value unchanged).
+        if expandVariables && op.base.takesVariables && clause.values.contains(where: { ASCII.contains($0.text, 0x24) }) {
+            values = clause.values.map { v in
+                if case .value(let s) = PolicyVariables.expand(v.text, context: context) { return s }
+                return nil
+            }
         }
         if values.isEmpty {
             undocumented.append("an empty value list is undocumented; modelled as: positive never matches, negated always matches")
@@ -87,9 +91,9 @@ public enum ConditionEvaluator {
     public static func matches(_ c: String, _ v: String, _ base: ConditionOperator.Base) -> Bool {
         switch base {
         case .stringEquals, .binaryEquals: return c == v
-        case .stringEqualsIgnoreCase: return c.lowercased() == v.lowercased()
+        case .stringEqualsIgnoreCase: return ASCII.equalIgnoringCase(c, v)
         case .stringLike: return Wildcard.matches(c, pattern: v)
-        case .bool: return c.lowercased() == v.lowercased()
+        case .bool: return ASCII.equalIgnoringCase(c, v)
         case .arnEquals, .arnLike:
             let cp = c.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
             let vp = v.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)

@@ -29,8 +29,18 @@ public struct ConditionOperator: Hashable, Sendable {
             }
         }
 
-        public var isString: Bool { rawValue.hasPrefix("String") }
-        public var isArn: Bool { rawValue.hasPrefix("Arn") }
+        public var isString: Bool {
+            switch self {
+            case .stringEquals, .stringNotEquals, .stringEqualsIgnoreCase, .stringNotEqualsIgnoreCase, .stringLike, .stringNotLike: true
+            default: false
+            }
+        }
+        public var isArn: Bool {
+            switch self {
+            case .arnEquals, .arnLike, .arnNotEquals, .arnNotLike: true
+            default: false
+            }
+        }
         /// Policy variables are substituted for string and ARN operators only (reference §3.4).
         public var takesVariables: Bool { isString || isArn }
         public var ignoresCase: Bool { self == .stringEqualsIgnoreCase || self == .stringNotEqualsIgnoreCase }

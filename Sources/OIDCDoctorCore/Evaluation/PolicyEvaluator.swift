@@ -19,10 +19,26 @@ public struct CallerPrincipal: Sendable, Hashable {
     /// Federated principals are compared exactly (no wildcards, case-sensitive: reference §5.1).
     public func matches(_ entry: PrincipalEntry) -> Bool {
         guard entry.type == "Federated", let arn = entry.arn, arn.service == "iam" else { return false }
-        guard arn.resource.hasPrefix("oidc-provider/"), arn.resource.utf8.dropFirst(14).elementsEqual(providerURL.utf8) else { return false }
+        guard Self.isProvider(arn.resource, providerURL) else { return false }
         if let account, arn.account != account { return false }
         if let partition, arn.partition != partition { return false }
         return true
+    }
+
+    /// `resource.hasPrefix("oidc-provider/") && resource.utf8.dropFirst(14).elementsEqual(url.utf8)`;
+    /// for an ASCII resource (where hasPrefix compares bytes too) the bytes are compared in place.
+    static func isProvider(_ resource: String, _ url: String) -> Bool {
+        let prefix: StaticString = "oidc-provider/"
+        let fast: Bool? = resource.utf8.withContiguousStorageIfAvailable { r -> Bool? in
+            guard ASCII.isASCII(r) else { return nil }
+            let n = prefix.utf8CodeUnitCount
+            guard r.count >= n else { return false }
+            for k in 0..<n where r[k] != prefix.utf8Start[k] { return false }
+            let rest = UnsafeBufferPointer(rebasing: r[n...])
+            return url.utf8.withContiguousStorageIfAvailable { u in rest.elementsEqual(u) } ?? rest.elementsEqual(url.utf8)
+        } ?? nil
+        if let fast { return fast }
+        return resource.hasPrefix("oidc-provider/") && resource.utf8.dropFirst(14).elementsEqual(url.utf8)
     }
 }
 

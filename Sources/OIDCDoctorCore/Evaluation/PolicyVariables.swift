@@ -9,7 +9,7 @@ enum PolicyVariables {
 
     static func expand(_ text: String, context: RequestContext) -> Expansion {
         // Byte check first: Foundation's substring search is far slower than the evaluation itself.
-        guard text.utf8.contains(0x24) else { return .value(text) }
+        guard ASCII.contains(text, 0x24) else { return .value(text) }
         var out = ""
         var rest = Substring(text)
         while let start = rest.range(of: "${") {

@@ -94,4 +94,9 @@ public struct RequestContext: Sendable {
 
     /// Keys whose presence during this call AWS does not document.
     public static let unconfirmedKeys: Set<String> = ["aws:currenttime", "aws:epochtime", "aws:sourceip", "aws:federatedprovider", "aws:securetransport", "aws:requestedregion", "aws:useragent"]
+
+    /// `unconfirmedKeys.contains(lower)`; every such key starts with `aws:`, so most keys skip the hashing.
+    static func isUnconfirmed(_ lower: String) -> Bool {
+        lower.utf8.starts(with: "aws:".utf8) && unconfirmedKeys.contains(lower)
+    }
 }

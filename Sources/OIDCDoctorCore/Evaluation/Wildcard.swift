@@ -2,14 +2,43 @@
 /// Linear-time greedy matcher with one backtrack point, so hostile patterns cannot blow up.
 public enum Wildcard {
     public static func matches(_ value: String, pattern: String, ignoreCase: Bool = false) -> Bool {
+        // ASCII (every GitLab sub, every ARN, every action): match bytes in place, no allocation;
+        // case folding is done per byte, which for ASCII is exactly what lowercased() does.
+        if let r = ASCII.withBytes(value, pattern, { vb, pb in byteGlob(vb, pb, ignoreCase: ignoreCase) }) { return r }
+        // Other text: lower-cased first (which can make it ASCII, e.g. the Kelvin sign), as always.
         let v = ignoreCase ? value.lowercased() : value
         let p = ignoreCase ? pattern.lowercased() : pattern
-        // ASCII (every GitLab sub, every ARN): match bytes in place, no allocation.
         if v.utf8.allSatisfy({ $0 < 0x80 }), p.utf8.allSatisfy({ $0 < 0x80 }) {
             var v = v, p = p
             return v.withUTF8 { vb in p.withUTF8 { pb in glob(vb, pb, star: 0x2A, one: 0x3F) } }
         }
         return glob(Array(v.unicodeScalars), Array(p.unicodeScalars), star: "*", one: "?")
+    }
+
+    /// `glob` on ASCII bytes, optionally folding A–Z to a–z.
+    private static func byteGlob(_ v: UnsafeBufferPointer<UInt8>, _ p: UnsafeBufferPointer<UInt8>, ignoreCase: Bool) -> Bool {
+        let star = UInt8(ascii: "*"), one = UInt8(ascii: "?")
+        @inline(__always) func same(_ a: UInt8, _ b: UInt8) -> Bool { ignoreCase ? ASCII.fold(a) == ASCII.fold(b) : a == b }
+        var vi = 0, pi = 0
+        var starP = -1, starV = 0
+        while vi < v.count {
+            if pi < p.count, p[pi] == one || (p[pi] != star && same(p[pi], v[vi])) {
+                vi += 1
+                pi += 1
+            } else if pi < p.count, p[pi] == star {
+                starP = pi
+                starV = vi
+                pi += 1
+            } else if starP >= 0 {
+                pi = starP + 1
+                starV += 1
+                vi = starV
+            } else {
+                return false
+            }
+        }
+        while pi < p.count, p[pi] == star { pi += 1 }
+        return pi == p.count
     }
 
     private static func glob<C: RandomAccessCollection>(_ v: C, _ p: C, star: C.Element, one: C.Element) -> Bool where C.Element: Equatable, C.Index == Int {
@@ -35,13 +64,19 @@ public enum Wildcard {
         return pi == p.endIndex
     }
 
-    public static func hasWildcard(_ s: String) -> Bool { s.utf8.contains { $0 == 0x2A || $0 == 0x3F } }
+    public static func hasWildcard(_ s: String) -> Bool { ASCII.contains(s, 0x2A) || ASCII.contains(s, 0x3F) }
 }
 
 /// Where two strings first differ, in characters: what the compare strip puts its caret under.
 public func firstDifference(_ a: String, _ b: String) -> Int? {
-    let x = Array(a), y = Array(b)
-    for i in 0..<min(x.count, y.count) where x[i] != y[i] { return i }
+    // ASCII without CR (CR LF is the one two-byte ASCII character): characters are bytes.
+    let bytewise = ASCII.withBytes(a, b) { x, y in x.contains(0x0D) || y.contains(0x0D) ? nil : Optional(firstMismatch(x, y)) }
+    if case .some(.some(let r)) = bytewise { return r }
+    return firstMismatch(Array(a), Array(b))
+}
+
+private func firstMismatch<C: RandomAccessCollection>(_ x: C, _ y: C) -> Int? where C.Element: Equatable, C.Index == Int {
+    for i in 0..<min(x.count, y.count) where x[x.startIndex + i] != y[y.startIndex + i] { return i }
     return x.count == y.count ? nil : min(x.count, y.count)
 }
 
@@ -49,21 +84,133 @@ public func firstDifference(_ a: String, _ b: String) -> Int? {
 /// (the value's length when the value ran out first). An NFA walk over pattern positions, O(n·m).
 public func firstGlobDifference(value: String, pattern: String) -> Int? {
     if Wildcard.matches(value, pattern: pattern) { return nil }
-    let v = Array(value.unicodeScalars), p = Array(pattern.unicodeScalars)
-    var states = [Bool](repeating: false, count: p.count + 1)
+    // ASCII: the scalars are the bytes.
+    if let r = ASCII.withBytes(value, pattern, { v, p in globStop(v, p, star: UInt8(ascii: "*"), one: UInt8(ascii: "?")) }) { return r }
+    return globStop(Array(value.unicodeScalars), Array(pattern.unicodeScalars), star: "*", one: "?")
+}
+
+private func globStop<C: RandomAccessCollection>(_ v: C, _ p: C, star: C.Element, one: C.Element) -> Int where C.Element: Equatable, C.Index == Int {
+    let m = p.count
+    // Two state rows, reused for every value character.
+    var states = [Bool](repeating: false, count: m + 1)
+    var next = states
     func close(_ s: inout [Bool]) {
-        for i in 0..<p.count where s[i] && p[i] == "*" { s[i + 1] = true }
+        for i in 0..<m where s[i] && p[p.startIndex + i] == star { s[i + 1] = true }
     }
     states[0] = true
     close(&states)
-    for (i, c) in v.enumerated() {
-        var next = [Bool](repeating: false, count: p.count + 1)
-        for j in 0..<p.count where states[j] {
-            if p[j] == "*" { next[j] = true } else if p[j] == "?" || p[j] == c { next[j + 1] = true }
+    var i = 0
+    for c in v {
+        for j in 0...m { next[j] = false }
+        var any = false
+        for j in 0..<m where states[j] {
+            let pj = p[p.startIndex + j]
+            if pj == star {
+                next[j] = true
+                any = true
+            } else if pj == one || pj == c {
+                next[j + 1] = true
+                any = true
+            }
         }
         close(&next)
-        if !next.contains(true) { return i }
-        states = next
+        if !any { return i }
+        swap(&states, &next)
+        i += 1
     }
     return v.count
+}
+
+/// ASCII fast paths for the case folding IAM does on keys and actions; every result equals what the
+/// `String` API (`lowercased()`, `==` on lowercased text) gives, non-ASCII text takes that API.
+enum ASCII {
+    @inline(__always) static func fold(_ c: UInt8) -> UInt8 { c &- 0x41 < 26 ? c | 0x20 : c }
+
+    @inline(__always) static func isASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var any: UInt8 = 0
+        for c in b { any |= c }
+        return any < 0x80
+    }
+
+    /// `body` on the UTF-8 bytes of two strings when both are ASCII; nil otherwise.
+    @inline(__always) static func withBytes<R>(_ a: String, _ b: String, _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        let r: R?? = a.utf8.withContiguousStorageIfAvailable { ab in
+            guard isASCII(ab) else { return nil }
+            let r: R?? = b.utf8.withContiguousStorageIfAvailable { bb in
+                guard isASCII(bb) else { return nil }
+                return body(ab, bb)
+            }
+            return r ?? nil
+        }
+        return r ?? nil
+    }
+
+    /// `s.lowercased()`, returning `s` itself (no allocation) when it is already lower-case ASCII.
+    static func lowercased(_ s: String) -> String {
+        let alreadyLower = s.utf8.withContiguousStorageIfAvailable { b in
+            var any: UInt8 = 0
+            var upper = false
+            for c in b {
+                any |= c
+                upper = upper || c &- 0x41 < 26
+            }
+            return any < 0x80 && !upper
+        } ?? false
+        return alreadyLower ? s : s.lowercased()
+    }
+
+    /// `s.utf8.split(separator: byte, omittingEmptySubsequences: false).map { String(Substring($0)) }` for an
+    /// ASCII separator (so every part is whole characters), cut from the bytes in place.
+    static func split(_ s: String, _ separator: UInt8) -> [String] {
+        s.utf8.withContiguousStorageIfAvailable { b in
+            var parts: [String] = []
+            var count = 1
+            for c in b where c == separator { count += 1 }
+            parts.reserveCapacity(count)
+            var start = 0
+            for i in 0..<b.count where b[i] == separator {
+                parts.append(String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self))
+                start = i + 1
+            }
+            parts.append(String(decoding: UnsafeBufferPointer(rebasing: b[start...]), as: UTF8.self))
+            return parts
+        } ?? s.utf8.split(separator: separator, omittingEmptySubsequences: false).map { String(Substring($0)) }
+    }
+
+    /// `s.utf8.contains(byte)`, 8 bytes at a time.
+    static func contains(_ s: String, _ byte: UInt8) -> Bool {
+        s.utf8.withContiguousStorageIfAvailable { b in
+            var i = 0
+            while i + 8 <= b.count {
+                if ByteWord.has(ByteWord.load(b, i), byte) != 0 { return true }
+                i += 8
+            }
+            while i < b.count {
+                if b[i] == byte { return true }
+                i += 1
+            }
+            return false
+        } ?? s.utf8.contains(byte)
+    }
+
+    /// `a.lowercased() == b.lowercased()`, without allocating for ASCII text.
+    static func equalIgnoringCase(_ a: String, _ b: String) -> Bool {
+        if let r = withBytes(a, b, { ab, bb in
+            guard ab.count == bb.count else { return false }
+            for k in 0..<ab.count where fold(ab[k]) != fold(bb[k]) { return false }
+            return true
+        }) { return r }
+        return a.lowercased() == b.lowercased()
+    }
+}
+
+extension String {
+    /// `debugDescription`, skipping its per-scalar escaping walk (costly) in the common case: printable
+    /// ASCII with nothing to escape (no `"`, `'` or `\`) comes out as the text in double quotes.
+    var quotedDebug: String {
+        let plain = utf8.withContiguousStorageIfAvailable { b in
+            b.allSatisfy { $0 >= 0x20 && $0 <= 0x7E && $0 != 0x22 && $0 != 0x27 && $0 != 0x5C }
+        } ?? false
+        return plain ? "\"" + self + "\"" : debugDescription
+    }
 }

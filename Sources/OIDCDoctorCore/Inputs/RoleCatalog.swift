@@ -59,7 +59,23 @@ public enum RoleCatalog {
     static func looksLikeHCL(_ text: String) -> Bool {
         let t = text.drop { $0.isWhitespace }
         return t.hasPrefix("resource \"") || t.hasPrefix("data \"") || t.hasPrefix("provider \"") || t.hasPrefix("terraform {") || t.hasPrefix("module \"")
-            || text.contains("resource \"aws_iam_role\"")
+            || containsBytes(text, "resource \"aws_iam_role\"")
+    }
+
+    /// Byte search: Foundation's `contains` costs more than a whole diagnosis on a policy-sized text.
+    static func containsBytes(_ text: String, _ needle: String) -> Bool {
+        let n = Array(needle.utf8)
+        guard let first = n.first else { return true }
+        var t = text
+        return t.withUTF8 { b in
+            guard b.count >= n.count else { return false }
+            var i = 0
+            while i <= b.count - n.count {
+                if b[i] == first && b[i + 1..<i + n.count].elementsEqual(n[1...]) { return true }
+                i += 1
+            }
+            return false
+        }
     }
 
     /// The original text with every byte outside `range` blanked (line breaks kept): parsing it gives

@@ -27,19 +27,25 @@ public struct JSONReader {
         if bytes.count > limits.maxBytes {
             throw JSONSyntaxError(message: "input is \(bytes.count) bytes; the limit is \(limits.maxBytes)", offset: 0, text: source)
         }
-        var scanner = Scanner(bytes: bytes, limits: limits, text: source)
-        let bom = bytes.starts(with: [0xEF, 0xBB, 0xBF])
-        if bom { scanner.i = 3 }
-        scanner.skipSpace()
-        guard scanner.i < bytes.count else {
-            throw JSONSyntaxError(message: "the input is empty (expected a JSON value)", offset: scanner.i, text: source)
+        // The scanner reads through a raw pointer: no bounds checks and no array retains per byte.
+        let result = bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(JSONSyntaxError) -> Document in
+                var scanner = Scanner(bytes: buffer, limits: limits, text: source)
+                let bom = buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF
+                if bom { scanner.i = 3 }
+                scanner.skipSpace()
+                guard scanner.i < buffer.count else {
+                    throw JSONSyntaxError(message: "the input is empty (expected a JSON value)", offset: scanner.i, text: source)
+                }
+                let root = try scanner.value(depth: 0)
+                scanner.skipSpace()
+                if scanner.i < buffer.count {
+                    throw scanner.error("unexpected \(scanner.describeHere()) after the end of the JSON value")
+                }
+                return Document(root: root, duplicates: scanner.duplicates, text: source, hadByteOrderMark: bom)
+            }
         }
-        let root = try scanner.value(depth: 0)
-        scanner.skipSpace()
-        if scanner.i < bytes.count {
-            throw scanner.error("unexpected \(scanner.describeHere()) after the end of the JSON value")
-        }
-        return Document(root: root, duplicates: scanner.duplicates, text: source, hadByteOrderMark: bom)
+        return try result.get()
     }
 }
 
@@ -67,13 +73,22 @@ public struct JSONSyntaxError: Error, Sendable, CustomStringConvertible {
 }
 
 private struct Scanner {
-    let bytes: [UInt8]
+    /// Valid only inside `JSONReader.read(bytes:)`'s `withUnsafeBufferPointer`.
+    let bytes: UnsafeBufferPointer<UInt8>
     let limits: JSONReader.Limits
     let text: SourceText
     var i = 0
     var duplicates: [JSONDuplicateKey] = []
+    /// Scratch stacks shared by every object and array: elements are collected here and moved out once
+    /// into an exactly sized array, instead of growing a fresh array per container (1, 2, 4, 8 …).
+    let memberStack = ScratchStack<JSONMember>()
+    let itemStack = ScratchStack<JSONNode>()
+    /// Set by `string()`: the string just read was plain ASCII, its bytes the source's.
+    var lastStringPlainASCII = false
+    /// Created at the first long string (see `StringTable`).
+    var longStrings: StringTable?
 
-    init(bytes: [UInt8], limits: JSONReader.Limits, text: SourceText) {
+    init(bytes: UnsafeBufferPointer<UInt8>, limits: JSONReader.Limits, text: SourceText) {
         self.bytes = bytes
         self.limits = limits
         self.text = text
@@ -95,7 +110,10 @@ private struct Scanner {
     mutating func skipSpace() {
         while i < bytes.count {
             switch bytes[i] {
-            case 0x20, 0x09, 0x0A, 0x0D: i += 1
+            case 0x20:
+                // Indentation: skip a run of 8 spaces at once.
+                if i + 8 <= bytes.count, ByteWord.load(bytes, i) == 0x2020_2020_2020_2020 { i += 8 } else { i += 1 }
+            case 0x09, 0x0A, 0x0D: i += 1
             default: return
             }
         }
@@ -133,11 +151,18 @@ private struct Scanner {
     }
 
     mutating func literal(_ word: StaticString) throws(JSONSyntaxError) {
-        let w = word.withUTF8Buffer { Array($0) }
-        guard i + w.count <= bytes.count, Array(bytes[i..<i + w.count]) == w else {
+        let n = word.utf8CodeUnitCount
+        guard i + n <= bytes.count else { throw error("invalid literal; expected \(word)") }
+        let w = word.utf8Start
+        for k in 0..<n where bytes[i + k] != w[k] {
             throw error("invalid literal; expected \(word)")
         }
-        i += w.count
+        i += n
+    }
+
+    /// A String of `bytes[start..<end]`, which the scanner has already checked to be valid UTF-8.
+    func makeString(_ start: Int, _ end: Int) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
     }
 
     mutating func number() throws(JSONSyntaxError) -> String {
@@ -162,26 +187,55 @@ private struct Scanner {
             guard i < bytes.count, digit(bytes[i]) else { throw error("invalid number: expected a digit in the exponent") }
             while i < bytes.count, digit(bytes[i]) { i += 1 }
         }
-        return String(decoding: bytes[start..<i], as: UTF8.self)
+        return makeString(start, i)
     }
 
     mutating func string() throws(JSONSyntaxError) -> String {
         i += 1  // opening quote
         let start = i
         var out: [UInt8]? = nil  // only allocated once an escape is seen
+        var plainASCII = true
         var runStart = i
+        let count = bytes.count
+        lastStringPlainASCII = false
         while true {
-            guard i < bytes.count else { throw error("unterminated string", at: start - 1) }
+            // Plain printable ASCII is by far the common case: skip it in a tight loop on a local index.
+            var j = i
+            while j + 8 <= count {
+                let w = ByteWord.load(bytes, j)
+                let special = (w & ByteWord.highs) | ByteWord.hasLess(w, 0x20) | ByteWord.has(w, UInt8(ascii: "\"")) | ByteWord.has(w, UInt8(ascii: "\\"))
+                if special != 0 {
+                    j += ByteWord.firstIndex(special)
+                    break
+                }
+                j += 8
+            }
+            while j < count {
+                let c = bytes[j]
+                if c &- 0x20 >= 0x60 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") { break }
+                j += 1
+            }
+            i = j
+            guard i < count else { throw error("unterminated string", at: start - 1) }
             let b = bytes[i]
             if b == UInt8(ascii: "\"") {
                 defer { i += 1 }
-                guard var o = out else { return String(decoding: bytes[start..<i], as: UTF8.self) }
-                o.append(contentsOf: bytes[runStart..<i])
+                guard var o = out else {
+                    lastStringPlainASCII = plainASCII
+                    // No escapes: the text is the source bytes. Long ones (which allocate) are shared.
+                    if i - start > 15 {
+                        if longStrings == nil { longStrings = StringTable() }
+                        return longStrings!.string(bytes, start, i)
+                    }
+                    return makeString(start, i)
+                }
+                o.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
                 return String(decoding: o, as: UTF8.self)
             }
             if b == UInt8(ascii: "\\") {
                 var o = out ?? []
-                o.append(contentsOf: bytes[runStart..<i])
+                out = nil
+                o.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
                 try escape(into: &o)
                 out = o
                 runStart = i
@@ -190,11 +244,8 @@ private struct Scanner {
             if b < 0x20 {
                 throw error(b == 0 ? "NUL byte inside a string" : "control character 0x\(String(b, radix: 16)) inside a string (escape it as \\u00\(b < 16 ? "0" : "")\(String(b, radix: 16)))")
             }
-            if b < 0x80 {
-                i += 1
-            } else {
-                try utf8Sequence()
-            }
+            plainASCII = false
+            try utf8Sequence()
         }
     }
 
@@ -257,7 +308,7 @@ private struct Scanner {
             } else if (0xDC00...0xDFFF).contains(scalar) {
                 scalar = 0xFFFD
             }
-            out.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar)!)).utf8))
+            UTF8.encode(Unicode.Scalar(scalar)!) { out.append($0) }
         default:
             throw error("invalid escape sequence '\\\(c >= 0x20 && c < 0x7F ? String(Character(Unicode.Scalar(c))) : "?")'", at: at)
         }
@@ -285,16 +336,16 @@ private struct Scanner {
         let start = i
         guard depth <= limits.maxDepth else { throw error("nesting deeper than \(limits.maxDepth) levels") }
         i += 1
-        var members: [JSONMember] = []
         skipSpace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
             i += 1
             return JSONNode(.object([]), range: SourceRange(start: start, end: i))
         }
+        let base = memberStack.count
         while true {
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else {
-                if i < bytes.count, bytes[i] == UInt8(ascii: "}"), !members.isEmpty {
+                if i < bytes.count, bytes[i] == UInt8(ascii: "}"), memberStack.count > base {
                     throw error("trailing comma before '}' (JSON and IAM do not allow it)")
                 }
                 throw unexpected("a key in double quotes")
@@ -302,47 +353,152 @@ private struct Scanner {
             let keyStart = i
             let key = try string()
             let keyRange = SourceRange(start: keyStart, end: i)
+            // Tagged with a fingerprint of its bytes when the key is plain ASCII (no escapes), else -1: such keys
+            // are equal exactly when their bytes are, so unequal fingerprints skip the String compare.
+            let keyHash = lastStringPlainASCII ? Self.hash(keyStart + 1, i - 1, in: bytes) : -1
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw unexpected("':' after the key") }
             i += 1
             skipSpace()
             let v = try value(depth: depth)
             // Objects in policies are small: a scan beats hashing every key into a dictionary.
-            if let first = members.first(where: { $0.key == key }) {
-                duplicates.append(JSONDuplicateKey(key: key, first: first.keyRange, second: keyRange))
+            if let first = memberStack.firstKeyRange(of: key, hash: keyHash, from: base) {
+                duplicates.append(JSONDuplicateKey(key: key, first: first, second: keyRange))
             }
-            members.append(JSONMember(key: key, keyRange: keyRange, value: v))
+            memberStack.push(JSONMember(key: key, keyRange: keyRange, value: v), tag: keyHash)
             skipSpace()
             guard i < bytes.count else { throw error("unexpected end of input; expected ',' or '}' (object opened at line \(text.position(of: start).line))") }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
             if bytes[i] == UInt8(ascii: "}") { i += 1; break }
             throw unexpected("',' or '}'")
         }
+        let members = memberStack.pop(from: base)
         return JSONNode(.object(members), range: SourceRange(start: start, end: i))
+    }
+
+    /// A cheap fingerprint of `bytes[start..<end]` (length, first, middle and last byte); never -1.
+    static func hash(_ start: Int, _ end: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        let n = end - start
+        guard n > 0 else { return 0 }
+        return n & 0xFFFF | Int(bytes[start]) << 16 | Int(bytes[start + n / 2]) << 24 | Int(bytes[end - 1]) << 32
     }
 
     mutating func array(depth: Int) throws(JSONSyntaxError) -> JSONNode {
         let start = i
         guard depth <= limits.maxDepth else { throw error("nesting deeper than \(limits.maxDepth) levels") }
         i += 1
-        var items: [JSONNode] = []
         skipSpace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "]") {
             i += 1
             return JSONNode(.array([]), range: SourceRange(start: start, end: i))
         }
+        let base = itemStack.count
         while true {
             skipSpace()
-            if i < bytes.count, bytes[i] == UInt8(ascii: "]"), !items.isEmpty {
+            if i < bytes.count, bytes[i] == UInt8(ascii: "]"), itemStack.count > base {
                 throw error("trailing comma before ']' (JSON and IAM do not allow it)")
             }
-            items.append(try value(depth: depth))
+            itemStack.push(try value(depth: depth))
             skipSpace()
             guard i < bytes.count else { throw error("unexpected end of input; expected ',' or ']' (array opened at line \(text.position(of: start).line))") }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
             if bytes[i] == UInt8(ascii: "]") { i += 1; break }
             throw unexpected("',' or ']'")
         }
+        let items = itemStack.pop(from: base)
         return JSONNode(.array(items), range: SourceRange(start: start, end: i))
+    }
+}
+
+/// A stack of a scanner's open containers' elements. `pop(from:)` moves the top elements into an
+/// exactly sized array: one allocation per container and no retain/release per element.
+private final class ScratchStack<Element> {
+    private var base: UnsafeMutablePointer<Element>
+    /// An Int per element for the user's bookkeeping (key fingerprints).
+    private(set) var tags: UnsafeMutablePointer<Int>
+    private var capacity = 32
+    private(set) var count = 0
+
+    init() {
+        base = .allocate(capacity: capacity)
+        tags = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        base.deinitialize(count: count)  // what an error left behind
+        base.deallocate()
+        tags.deallocate()
+    }
+
+    func push(_ element: consuming Element, tag: Int = 0) {
+        if count == capacity {
+            let bigger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
+            bigger.moveInitialize(from: base, count: count)
+            base.deallocate()
+            base = bigger
+            let biggerTags = UnsafeMutablePointer<Int>.allocate(capacity: capacity * 2)
+            biggerTags.initialize(from: tags, count: count)
+            tags.deallocate()
+            tags = biggerTags
+            capacity *= 2
+        }
+        (base + count).initialize(to: element)
+        tags[count] = tag
+        count += 1
+    }
+
+    func pop(from start: Int) -> [Element] {
+        var out: [Element] = []
+        out.reserveCapacity(count - start)
+        for k in start..<count { out.append((base + k).move()) }
+        count = start
+        return out
+    }
+}
+
+extension ScratchStack where Element == JSONMember {
+    /// The key range of the first member from `start` on with this key (duplicate detection); `hash` as in
+    /// the tags, where two fingerprints (both ≥ 0) that differ mean different keys.
+    func firstKeyRange(of key: String, hash: Int, from start: Int) -> SourceRange? {
+        for k in start..<count {
+            if hash >= 0, tags[k] >= 0, tags[k] != hash { continue }
+            if base[k].key == key { return base[k].keyRange }
+        }
+        return nil
+    }
+}
+
+/// Long strings (more than 15 bytes, the ones that allocate) repeat within a document: a policy names the
+/// same provider ARN, action and condition keys in every statement. Each is made once and shared.
+/// A direct-mapped cache keyed by the source bytes; a clash just makes a new string.
+private final class StringTable {
+    private struct Entry {
+        var start: Int
+        var count: Int
+        var string: String
+    }
+    // Only the scanner that owns the table touches it: no dynamic exclusivity checks per lookup.
+    @exclusivity(unchecked) private var slots = [Entry?](repeating: nil, count: 64)
+
+    /// The string of `bytes[start..<end]` (valid UTF-8, more than 15 bytes).
+    func string(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> String {
+        let n = end - start
+        let head = ByteWord.load(bytes, start), tail = ByteWord.load(bytes, end - 8)
+        let mixed = ((head &* 0x9E37_79B9_7F4A_7C15) ^ tail ^ UInt64(n)) &* 0xBF58_476D_1CE4_E5B9
+        let slot = Int(truncatingIfNeeded: mixed >> 58)  // the top 6 bits: one of 64 slots
+        if let e = slots[slot], e.count == n, Self.equal(bytes, e.start, start, n) { return e.string }
+        let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        slots[slot] = Entry(start: start, count: n, string: s)
+        return s
+    }
+
+    /// Whether the `n` (≥ 8) bytes at `a` and at `b` are the same, compared 8 at a time.
+    private static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ a: Int, _ b: Int, _ n: Int) -> Bool {
+        var k = 0
+        while k + 8 < n {
+            if ByteWord.load(bytes, a + k) != ByteWord.load(bytes, b + k) { return false }
+            k += 8
+        }
+        return ByteWord.load(bytes, a + n - 8) == ByteWord.load(bytes, b + n - 8)
     }
 }

@@ -67,15 +67,21 @@ extension JSONNode {
     public subscript(key: String) -> JSONNode? { member(key)?.value }
 
     /// Turns the value into plain Swift values (for claims and JSON output).
-    public var plain: PlainJSON {
+    public var plain: PlainJSON { plain(checkingDuplicates: true) }
+
+    /// `plain`. A repeated key keeps its first place and its last value; a document whose `duplicates`
+    /// is empty has none, so it can skip the search for an earlier pair (quadratic in the key count).
+    func plain(checkingDuplicates: Bool) -> PlainJSON {
         switch value {
         case .object(let ms):
-            var pairs: [(String, PlainJSON)] = []
+            var pairs: [PlainJSON.Pair] = []
+            pairs.reserveCapacity(ms.count)
             for m in ms {
-                if let i = pairs.firstIndex(where: { $0.0 == m.key }) { pairs[i].1 = m.value.plain } else { pairs.append((m.key, m.value.plain)) }
+                let v = m.value.plain(checkingDuplicates: checkingDuplicates)
+                if checkingDuplicates, let i = pairs.firstIndex(where: { $0.key == m.key }) { pairs[i].value = v } else { pairs.append(PlainJSON.Pair(key: m.key, value: v)) }
             }
-            return .object(pairs.map { PlainJSON.Pair(key: $0.0, value: $0.1) })
-        case .array(let items): return .array(items.map(\.plain))
+            return .object(pairs)
+        case .array(let items): return .array(items.map { $0.plain(checkingDuplicates: checkingDuplicates) })
         case .string(let s): return .string(s)
         case .number(let n): return .number(n)
         case .bool(let b): return .bool(b)
@@ -154,6 +160,11 @@ public indirect enum PlainJSON: Hashable, Sendable {
 public enum JSONText {
     /// A JSON string literal; every control character escaped so output is safe for terminals too.
     public static func quote(_ s: String) -> String {
+        // Printable ASCII without `"` or `\` needs no escape: skip the per-scalar walk.
+        let plain = s.utf8.withContiguousStorageIfAvailable { b in
+            b.allSatisfy { $0 >= 0x20 && $0 <= 0x7E && $0 != 0x22 && $0 != 0x5C }
+        } ?? false
+        if plain { return "\"" + s + "\"" }
         var out = "\""
         out.reserveCapacity(s.utf8.count + 2)
         for u in s.unicodeScalars {

@@ -29,6 +29,9 @@ public enum PolicyParser {
 
 private struct Grammar {
     let source: SourceText
+    /// Policies repeat the same principal ARN and operators in every statement: parse each text once.
+    var arnCache: [(text: String, arn: ARN?)] = []
+    var operatorCache: [(text: String, op: ConditionOperator)] = []
 
     func invalid(_ message: String, _ range: SourceRange) -> PolicyInvalid {
         PolicyInvalid(message: message, range: source.lineRange(range))
@@ -70,6 +73,8 @@ private struct Grammar {
         if list.isEmpty { throw invalid("\"Statement\" is empty: the role would trust no one (IAM requires at least one statement)", stmts.range) }
         var statements: [PolicyStatement] = []
         var sids: [String: SourceRange] = [:]
+        sids.reserveCapacity(list.count)
+        statements.reserveCapacity(list.count)
         for (i, node) in list.enumerated() {
             let s = try statement(node, index: i)
             if let sid = s.sid {
@@ -82,25 +87,59 @@ private struct Grammar {
     }
 
     /// Non-white-space characters outside strings; inside strings every character counts (reference §8).
+    /// Characters are counted as UTF-8 lead bytes; a byte after a backslash is escaped (never ends a string).
     static func quotaCount(_ bytes: [UInt8]) -> Int {
-        var count = 0
-        var inString = false
-        var escaped = false
-        for b in bytes where b & 0xC0 != 0x80 {
-            if inString {
-                count += 1
-                if escaped { escaped = false } else if b == 0x5C { escaped = true } else if b == 0x22 { inString = false }
-            } else if b == 0x22 {
-                inString = true
-                count += 1
-            } else if b != 0x20 && b != 0x0A && b != 0x0D && b != 0x09 && !(b == 0xEF) {
-                count += 1
+        bytes.withUnsafeBufferPointer { b in
+            let n = b.count
+            var count = 0
+            var i = 0
+            while i < n {
+                // Outside strings; indentation comes in runs of spaces: skip 8 at a time.
+                if i + 8 <= n, ByteWord.load(b, i) == 0x2020_2020_2020_2020 {
+                    i += 8
+                    continue
+                }
+                let c = b[i]
+                i += 1
+                if c != 0x22 {
+                    if c & 0xC0 != 0x80 && c != 0x20 && c != 0x0A && c != 0x0D && c != 0x09 && c != 0xEF { count += 1 }
+                    continue
+                }
+                count += 1  // the opening quote
+                inString: while i < n {
+                    if i + 8 <= n {
+                        // A run of plain ASCII bytes (no quote, no backslash) is as many characters.
+                        let w = ByteWord.load(b, i)
+                        let special = (w & ByteWord.highs) | ByteWord.has(w, 0x22) | ByteWord.has(w, 0x5C)
+                        if special == 0 {
+                            count += 8
+                            i += 8
+                            continue
+                        }
+                        let plain = ByteWord.firstIndex(special)
+                        count += plain
+                        i += plain
+                    }
+                    let d = b[i]
+                    i += 1
+                    if d & 0xC0 == 0x80 { continue }
+                    count += 1
+                    if d == 0x22 { break inString }
+                    if d == 0x5C {
+                        // The next character is escaped: counted, and never the closing quote.
+                        while i < n, b[i] & 0xC0 == 0x80 { i += 1 }
+                        if i < n {
+                            count += 1
+                            i += 1
+                        }
+                    }
+                }
             }
+            return count
         }
-        return count
     }
 
-    func statement(_ node: JSONNode, index: Int) throws(PolicyInvalid) -> PolicyStatement {
+    mutating func statement(_ node: JSONNode, index: Int) throws(PolicyInvalid) -> PolicyStatement {
         guard let members = node.members else { throw invalid("statement \(index) must be an object, not \(node.value.kindName)", node.range) }
         var sid: String?
         var effect: Effect?
@@ -138,7 +177,7 @@ private struct Grammar {
         return PolicyStatement(index: index, sid: sid, effect: e, principal: p, action: a, conditions: conditions, range: node.range)
     }
 
-    func principalSpec(_ node: JSONNode) throws(PolicyInvalid) -> PrincipalSpec {
+    mutating func principalSpec(_ node: JSONNode) throws(PolicyInvalid) -> PrincipalSpec {
         if let s = node.stringValue {
             guard s == "*" else { throw invalid("\"Principal\" as a string must be \"*\"; name a provider as {\"Federated\": \"arn:…:oidc-provider/…\"}", node.range) }
             return .wildcard(node.range)
@@ -146,39 +185,60 @@ private struct Grammar {
         guard let members = node.members else { throw invalid("\"Principal\" must be an object or \"*\"", node.range) }
         var entries: [PrincipalEntry] = []
         for m in members {
-            guard ["Federated", "AWS", "Service", "CanonicalUser"].contains(m.key) else {
+            switch m.key {
+            case "Federated", "AWS", "Service", "CanonicalUser": break
+            default:
                 throw invalid("\"\(m.key)\" is not a principal type (Federated, AWS, Service or CanonicalUser)", m.keyRange)
             }
             for v in try stringList(m.value, what: "Principal \(m.key)", allowEmpty: false) {
-                entries.append(PrincipalEntry(type: m.key, value: v))
+                entries.append(PrincipalEntry(type: m.key, value: v, arn: arn(v.text)))
             }
         }
         if entries.isEmpty { throw invalid("\"Principal\" names no principal", node.range) }
         return .entries(entries, node.range)
     }
 
-    func stringList(_ node: JSONNode, what: String, allowEmpty: Bool) throws(PolicyInvalid) -> [PolicyString] {
+    /// `ARN(text)`, parsed once per distinct text.
+    mutating func arn(_ text: String) -> ARN? {
+        if let hit = arnCache.first(where: { $0.text == text }) { return hit.arn }
+        let parsed = ARN(text)
+        if arnCache.count < 8 { arnCache.append((text, parsed)) }
+        return parsed
+    }
+
+    /// `ConditionOperator.parse(text)` for a correctly spelled operator seen before; parse errors are not cached.
+    mutating func conditionOperator(_ text: String) throws(ConditionOperator.ParseError) -> ConditionOperator {
+        if let hit = operatorCache.first(where: { $0.text == text }) { return hit.op }
+        let op = try ConditionOperator.parse(text)
+        if operatorCache.count < 8 { operatorCache.append((text, op)) }
+        return op
+    }
+
+    /// `what` names the element in error messages (built only for one).
+    func stringList(_ node: JSONNode, what: @autoclosure () -> String, allowEmpty: Bool) throws(PolicyInvalid) -> [PolicyString] {
         switch node.value {
         case .string(let s): return [PolicyString(text: s, range: node.range)]
         case .array(let items):
-            if items.isEmpty && !allowEmpty { throw invalid("\"\(what)\" is an empty list", node.range) }
+            if items.isEmpty && !allowEmpty { throw invalid("\"\(what())\" is an empty list", node.range) }
             var out: [PolicyString] = []
+            out.reserveCapacity(items.count)
             for item in items {
-                guard let s = item.stringValue else { throw invalid("\"\(what)\" values must be strings, this is \(item.value.kindName)", item.range) }
+                guard let s = item.stringValue else { throw invalid("\"\(what())\" values must be strings, this is \(item.value.kindName)", item.range) }
                 out.append(PolicyString(text: s, range: item.range))
             }
             return out
         default:
-            throw invalid("\"\(what)\" must be a string or a list of strings, not \(node.value.kindName)", node.range)
+            throw invalid("\"\(what())\" must be a string or a list of strings, not \(node.value.kindName)", node.range)
         }
     }
 
-    func conditionBlock(_ node: JSONNode) throws(PolicyInvalid) -> [ConditionClause] {
+    mutating func conditionBlock(_ node: JSONNode) throws(PolicyInvalid) -> [ConditionClause] {
         guard let ops = node.members else { throw invalid("\"Condition\" must be an object of operators", node.range) }
         var clauses: [ConditionClause] = []
+        clauses.reserveCapacity(ops.reduce(0) { $0 + ($1.value.members?.count ?? 0) })
         for opMember in ops {
             let op: ConditionOperator
-            do { op = try ConditionOperator.parse(opMember.key) } catch {
+            do { op = try conditionOperator(opMember.key) } catch {
                 switch error {
                 case .unknown(let suggestion):
                     throw invalid("unknown condition operator \"\(opMember.key)\"\(suggestion.map { " (did you mean \"\($0)\"?)" } ?? "")", opMember.keyRange)
@@ -192,13 +252,16 @@ private struct Grammar {
                 throw invalid("\"\(opMember.key)\" must map condition keys to values, not \(opMember.value.value.kindName)", opMember.value.range)
             }
             if keys.isEmpty { throw invalid("\"\(opMember.key)\" holds no condition key", opMember.value.range) }
+            // A lone key (the usual case) has nothing to clash with: no dictionary then.
             var seenLower: [String: String] = [:]
             for k in keys {
-                let lower = k.key.lowercased()
-                if let other = seenLower[lower], other != k.key {
-                    throw invalid("condition key \"\(k.key)\" appears twice with different capitalization (\"\(other)\") in one operator; key names are case-insensitive (Access Analyzer: DUPLICATE_KEYS_WITH_DIFFERENT_CASE)", k.keyRange)
+                let lower = ASCII.lowercased(k.key)
+                if keys.count > 1 {
+                    if let other = seenLower[lower], other != k.key {
+                        throw invalid("condition key \"\(k.key)\" appears twice with different capitalization (\"\(other)\") in one operator; key names are case-insensitive (Access Analyzer: DUPLICATE_KEYS_WITH_DIFFERENT_CASE)", k.keyRange)
+                    }
+                    seenLower[lower] = k.key
                 }
-                seenLower[lower] = k.key
                 let values = try conditionValues(k.value, key: k.key)
                 clauses.append(ConditionClause(op: op, operatorRange: opMember.keyRange, key: k.key, keyLower: lower, keyRange: k.keyRange, values: values, range: SourceRange(start: k.keyRange.start, end: k.value.range.end)))
             }
@@ -218,6 +281,7 @@ private struct Grammar {
         }
         if case .array(let items) = node.value {
             var out: [PolicyString] = []
+            out.reserveCapacity(items.count)
             for item in items { out.append(try one(item)) }
             return out
         }

@@ -57,9 +57,14 @@ public struct PrincipalEntry: Sendable {
     public var arn: ARN?
 
     public init(type: String, value: PolicyString) {
+        self.init(type: type, value: value, arn: ARN(value.text))
+    }
+
+    /// With the ARN already parsed (the reader parses each distinct text once); `arn` must be `ARN(value.text)`.
+    init(type: String, value: PolicyString, arn: ARN?) {
         self.type = type
         self.value = value
-        self.arn = ARN(value.text)
+        self.arn = arn
     }
 }
 

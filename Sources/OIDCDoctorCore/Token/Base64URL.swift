@@ -14,32 +14,65 @@ enum Base64URL {
     }()
 
     static func decode<C: Collection<UInt8>>(_ s: C) throws(DecodeError) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(s.count * 3 / 4)
-        var acc: UInt32 = 0
-        var bits = 0
+        // Token parts are array slices: decode from their storage, with the table held once, not per byte.
+        let result = s.withContiguousStorageIfAvailable { bytes in
+            table.withUnsafeBufferPointer { t in Result { () throws(DecodeError) in try decode(bytes, table: t) } }
+        } ?? Array(s).withUnsafeBufferPointer { bytes in
+            table.withUnsafeBufferPointer { t in Result { () throws(DecodeError) in try decode(bytes, table: t) } }
+        }
+        return try result.get()
+    }
+
+    private static func decode(_ s: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<Int8>) throws(DecodeError) -> [UInt8] {
+        var failure: DecodeError?
         var n = 0
-        var padding = 0
-        for (offset, c) in s.enumerated() {
-            if c == UInt8(ascii: "=") {
-                padding += 1
-                continue
+        // Written in place: n characters decode to at most ⌊6n/8⌋ ≤ ⌊3·count/4⌋ bytes.
+        let out = [UInt8](unsafeUninitializedCapacity: s.count * 3 / 4) { buffer, written in
+            // Whole blocks of 4 valid characters first (3 bytes each); the loop below takes the rest,
+            // including '=' and the first bad character, from a block boundary.
+            var start = 0
+            while start + 4 <= s.count {
+                let a = table[Int(s[start])], b = table[Int(s[start + 1])], c = table[Int(s[start + 2])], d = table[Int(s[start + 3])]
+                if a | b | c | d < 0 { break }
+                let v = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                buffer[written] = UInt8(truncatingIfNeeded: v >> 16)
+                buffer[written + 1] = UInt8(truncatingIfNeeded: v >> 8)
+                buffer[written + 2] = UInt8(truncatingIfNeeded: v)
+                written += 3
+                start += 4
             }
-            if padding > 0 { throw DecodeError(offset: offset, reason: "data after '=' padding") }
-            let v = table[Int(c)]
-            if v < 0 {
-                let shown = c >= 0x21 && c < 0x7F ? "'\(Character(Unicode.Scalar(c)))'" : "byte 0x\(String(c, radix: 16))"
-                let hint = (c == UInt8(ascii: "+") || c == UInt8(ascii: "/")) ? " (standard base64, not base64url)" : ""
-                throw DecodeError(offset: offset, reason: "\(shown) is not a base64url character\(hint)")
-            }
-            acc = acc << 6 | UInt32(v)
-            bits += 6
-            n += 1
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8((acc >> UInt32(bits)) & 0xFF))
+            n = start
+            var acc: UInt32 = 0
+            var bits = 0
+            var padding = 0
+            for offset in start..<s.count {
+                let c = s[offset]
+                if c == UInt8(ascii: "=") {
+                    padding += 1
+                    continue
+                }
+                if padding > 0 {
+                    failure = DecodeError(offset: offset, reason: "data after '=' padding")
+                    return
+                }
+                let v = table[Int(c)]
+                if v < 0 {
+                    let shown = c >= 0x21 && c < 0x7F ? "'\(Character(Unicode.Scalar(c)))'" : "byte 0x\(String(c, radix: 16))"
+                    let hint = (c == UInt8(ascii: "+") || c == UInt8(ascii: "/")) ? " (standard base64, not base64url)" : ""
+                    failure = DecodeError(offset: offset, reason: "\(shown) is not a base64url character\(hint)")
+                    return
+                }
+                acc = acc << 6 | UInt32(v)
+                bits += 6
+                n += 1
+                if bits >= 8 {
+                    bits -= 8
+                    buffer[written] = UInt8((acc >> UInt32(bits)) & 0xFF)
+                    written += 1
+                }
             }
         }
+        if let failure { throw failure }
         if n % 4 == 1 { throw DecodeError(offset: n, reason: "length \(n) is not a valid base64url length (truncated?)") }
         return out
     }

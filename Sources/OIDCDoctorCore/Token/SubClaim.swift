@@ -18,7 +18,7 @@ public struct SubClaim: Sendable, Hashable {
 
     /// Parses `sub` (or a policy pattern for it); nil when it is not a list of known `name:value` pairs.
     public init?(_ text: String) {
-        let parts = text.utf8.split(separator: 0x3A, omittingEmptySubsequences: false).map { String(Substring($0)) }
+        let parts = ASCII.split(text, 0x3A)
         guard parts.count >= 2, parts.count % 2 == 0 else { return nil }
         var cs: [Component] = []
         var i = 0

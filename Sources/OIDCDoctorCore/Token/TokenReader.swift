@@ -16,12 +16,17 @@ public enum TokenReader {
                 b = b.dropFirst().dropLast()
                 trim()
             }
-            if b.count > 7, b.prefix(6).map({ $0 | 0x20 }) == Array("bearer".utf8), isSpace(b[b.startIndex + 6]) {
+            if b.count > 7, b[b.startIndex] | 0x20 == UInt8(ascii: "b"), b.prefix(6).map({ $0 | 0x20 }) == Array("bearer".utf8), isSpace(b[b.startIndex + 6]) {
                 b = b.dropFirst(7)
                 trim()
             }
         }
         // A wrapped paste carries line breaks and spaces inside; none belongs to a JWT.
+        if !b.contains(where: isSpace) {
+            // Nothing to remove (the usual case): the text itself, no copy.
+            if b.startIndex == 0 && b.endIndex == raw.utf8.count { return raw }
+            return String(decoding: b, as: UTF8.self)
+        }
         return String(decoding: b.filter { !isSpace($0) }, as: UTF8.self)
     }
 
@@ -31,7 +36,9 @@ public enum TokenReader {
         }
         let compact = clean(raw)
         if compact.isEmpty { throw TokenMalformed(segment: .whole, reason: "the token is empty") }
-        if let offset = compact.unicodeScalars.firstIndex(where: { $0.value < 0x20 || $0.value == 0x7F || $0.value > 0x7E }).map({ compact.unicodeScalars.distance(from: compact.unicodeScalars.startIndex, to: $0) }) {
+        // Byte check first: a JWT is printable ASCII; the scalar walk below only runs to name the culprit.
+        let printable = compact.utf8.withContiguousStorageIfAvailable { b in b.allSatisfy { $0 >= 0x20 && $0 <= 0x7E } } ?? false
+        if !printable, let offset = compact.unicodeScalars.firstIndex(where: { $0.value < 0x20 || $0.value == 0x7F || $0.value > 0x7E }).map({ compact.unicodeScalars.distance(from: compact.unicodeScalars.startIndex, to: $0) }) {
             let bad = Array(compact.unicodeScalars)[offset]
             throw TokenMalformed(segment: .whole, reason: "character U+\(String(format4: bad.value)) at offset \(offset) cannot appear in a JWT (expected base64url and '.')")
         }
@@ -92,7 +99,7 @@ public enum TokenReader {
         guard case .object = doc.root.value else {
             throw TokenMalformed(segment: segment, reason: "decodes to \(doc.root.value.kindName), expected a JSON object")
         }
-        return doc.root.plain
+        return doc.root.plain(checkingDuplicates: !doc.duplicates.isEmpty)
     }
 }
 
