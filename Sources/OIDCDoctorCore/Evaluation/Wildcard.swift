@@ -17,35 +17,17 @@ public enum Wildcard {
 
     /// `glob` on ASCII bytes, optionally folding A–Z to a–z.
     private static func byteGlob(_ v: UnsafeBufferPointer<UInt8>, _ p: UnsafeBufferPointer<UInt8>, ignoreCase: Bool) -> Bool {
-        let star = UInt8(ascii: "*"), one = UInt8(ascii: "?")
-        @inline(__always) func same(_ a: UInt8, _ b: UInt8) -> Bool { ignoreCase ? ASCII.fold(a) == ASCII.fold(b) : a == b }
-        var vi = 0, pi = 0
-        var starP = -1, starV = 0
-        while vi < v.count {
-            if pi < p.count, p[pi] == one || (p[pi] != star && same(p[pi], v[vi])) {
-                vi += 1
-                pi += 1
-            } else if pi < p.count, p[pi] == star {
-                starP = pi
-                starV = vi
-                pi += 1
-            } else if starP >= 0 {
-                pi = starP + 1
-                starV += 1
-                vi = starV
-            } else {
-                return false
-            }
-        }
-        while pi < p.count, p[pi] == star { pi += 1 }
-        return pi == p.count
+        ignoreCase ? glob(v, p, star: 0x2A, one: 0x3F) { ASCII.fold($0) == ASCII.fold($1) } : glob(v, p, star: 0x2A, one: 0x3F)
     }
 
-    private static func glob<C: RandomAccessCollection>(_ v: C, _ p: C, star: C.Element, one: C.Element) -> Bool where C.Element: Equatable, C.Index == Int {
+    /// The one matcher: greedy with a single backtrack point; `same` compares a pattern and a value character.
+    @inline(__always)
+    private static func glob<C: RandomAccessCollection>(_ v: C, _ p: C, star: C.Element, one: C.Element,
+                                                        same: (C.Element, C.Element) -> Bool = { $0 == $1 }) -> Bool where C.Element: Equatable, C.Index == Int {
         var vi = v.startIndex, pi = p.startIndex
         var starP = -1, starV = 0
         while vi < v.endIndex {
-            if pi < p.endIndex, p[pi] == one || (p[pi] != star && p[pi] == v[vi]) {
+            if pi < p.endIndex, p[pi] == one || (p[pi] != star && same(p[pi], v[vi])) {
                 vi += 1
                 pi += 1
             } else if pi < p.endIndex, p[pi] == star {
