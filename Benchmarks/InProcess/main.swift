@@ -17,17 +17,32 @@ func twentyStatements() -> String {
     return "{\"Version\": \"2012-10-17\", \"Statement\": [\n" + stmts.joined(separator: ",\n") + "\n]}"
 }
 
-func median(_ label: String, _ request: DiagnosisRequest, iterations: Int = 2000) {
-    for _ in 0..<100 { _ = Diagnoser.diagnose(request) }  // warm-up
-    var samples: [Double] = []
+/// Times both cases in interleaved rounds, so that a slow spell of this (shared, virtual) machine
+/// lands on both rather than on whichever case happened to run during it.
+func medians(_ cases: [(String, DiagnosisRequest)], rounds: Int = 10, perRound: Int = 200) {
+    for (_, r) in cases { for _ in 0..<100 { _ = Diagnoser.diagnose(r) } }  // warm-up
+    var samples = Array(repeating: [Double](), count: cases.count)
+    var roundMedians = Array(repeating: [Double](), count: cases.count)
     let clock = ContinuousClock()
-    for _ in 0..<iterations {
-        let t = clock.measure { _ = Diagnoser.diagnose(request) }
-        samples.append(Double(t.components.attoseconds) / 1e12 + Double(t.components.seconds) * 1e6)
+    for _ in 0..<rounds {
+        for (k, (_, request)) in cases.enumerated() {
+            var round: [Double] = []
+            for _ in 0..<perRound {
+                let t = clock.measure { _ = Diagnoser.diagnose(request) }
+                round.append(Double(t.components.attoseconds) / 1e12 + Double(t.components.seconds) * 1e6)
+            }
+            samples[k] += round
+            round.sort()
+            roundMedians[k].append(round[round.count / 2])
+        }
     }
-    samples.sort()
-    let p = { (q: Double) in samples[Int(Double(samples.count - 1) * q)] }
-    print("\(label): median \(String(format1: p(0.5))) µs, p90 \(String(format1: p(0.9))) µs over \(iterations) runs")
+    for (k, (label, _)) in cases.enumerated() {
+        let s = samples[k].sorted()
+        let p = { (q: Double) in s[Int(Double(s.count - 1) * q)] }
+        let rm = roundMedians[k].sorted()
+        print("\(label): median \(String(format1: p(0.5))) µs, p90 \(String(format1: p(0.9))) µs over \(s.count) runs"
+              + " (round medians \(String(format1: rm.first!))–\(String(format1: rm.last!)) µs)")
+    }
 }
 
 extension String {
@@ -61,8 +76,8 @@ if let mode = CommandLine.arguments.dropFirst().first, mode.hasPrefix("profile-"
     }
     exit(0)
 }
-median("typical policy (demo wildcard-equals, 1 statement, provider)", typical)
-median("20-statement policy", big)
+let only = CommandLine.arguments.dropFirst().first
+medians([("typical policy (demo wildcard-equals, 1 statement, provider)", typical), ("20-statement policy", big)].filter { only == nil || $0.0.hasPrefix(only!) })
 
 // Phase costs, to see where the time goes.
 func phase(_ label: String, _ body: () -> Void) {

@@ -153,9 +153,20 @@ import Testing
         #expect(check(state).decision == .allow, "one role needs no --role")
     }
 
+    /// The size quota counts the trust policy document, not the get-role output around it.
+    @Test func getRoleQuotaCountsTheDocumentOnly() throws {
+        let doc = #"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/gitlab.example.com"}, "Action": "sts:AssumeRoleWithWebIdentity"}]}"#
+        let padding = String(repeating: "x", count: 3000)
+        let getRole = #"{"Role": {"Description": "\#(padding)", "RoleName": "deploy", "AssumeRolePolicyDocument": \#(doc)}}"#
+        let input = try RoleInput.read(getRole, role: nil, roleArn: nil)
+        #expect(input.policy.quotaCharacters == doc.filter { $0 != " " }.count)
+        #expect(!check(getRole).findings.contains { $0.id == .policySize })
+    }
+
     @Test func terraformSourcesThatCannotBeRead() {
         let hcl = "resource \"aws_iam_role\" \"deploy\" {\n  assume_role_policy = data.aws_iam_policy_document.x.json\n}\n"
         #expect(check(hcl).findings.first?.detail.contains("run `terraform show -json`") == true)
+        #expect(check("# the deploy role\n" + hcl).findings.first?.detail.contains("run `terraform show -json`") == true, "found after a comment too")
         let tfjson = #"{"resource": {"aws_iam_role": {"deploy": {"name": "deploy", "assume_role_policy": "${data.aws_iam_policy_document.trust.json}"}}}}"#
         #expect(check(tfjson).findings.first?.detail.contains("is a Terraform expression") == true)
         let notemplate = "Description: hello\nOutputs: {}\n"

@@ -318,9 +318,11 @@ private struct Walk {
     }
 
     mutating func implicitDeny(_ eval: PolicyEvaluation, policy: TrustPolicy, cd: ConditionDiagnosis, caller: CallerPrincipal) {
-        let allows = eval.statements.filter { $0.statement.effect == .allow }
-        let trusted = allows.filter(\.principalMatched)
+        // Indices, not filtered copies: a statement result is a large value.
+        let all = eval.statements
+        let trusted = all.indices.filter { all[$0].statement.effect == .allow && all[$0].principalMatched }
         if trusted.isEmpty {
+            let allows = all.filter { $0.statement.effect == .allow }
             let named = allows.flatMap { $0.statement.principal.entries.map { "\($0.type) \($0.value.text)" } }
             var why: [String] = []
             for s in allows {
@@ -358,10 +360,10 @@ private struct Walk {
             step("principal", .fail, "no Allow statement trusts \(caller.arnText)")
             return
         }
-        step("principal", .pass, "trusted by \(trusted.map { $0.statement.sid.map { "\"\($0)\"" } ?? "statement \($0.statement.index)" }.joined(separator: ", "))")
-        let acting = trusted.filter(\.actionMatched)
+        step("principal", .pass, "trusted by \(trusted.map { all[$0].statement.sid.map { "\"\($0)\"" } ?? "statement \(all[$0].statement.index)" }.joined(separator: ", "))")
+        let acting = trusted.filter { all[$0].actionMatched }
         if acting.isEmpty {
-            let s = trusted[0].statement
+            let s = all[trusted[0]].statement
             var f = Finding(.actionMismatch, .error,
                             detail: "statement \(s.index) trusts the provider for \(s.action.negated ? "every action except " : "")\(s.action.patterns.map { $0.text.debugDescription }.joined(separator: ", ")), which does not include sts:AssumeRoleWithWebIdentity.",
                             fix: "set \"Action\": \"sts:AssumeRoleWithWebIdentity\" in statement \(s.index) (line \(policy.source.position(of: s.action.range.start).line))", stsError: .accessDenied())
@@ -375,7 +377,7 @@ private struct Walk {
         }
         step("action", .pass, "sts:AssumeRoleWithWebIdentity is allowed by the trusting statement(s)")
         // The statement meant for this job: fewest failing conditions, ties to the first.
-        let meant = acting.min { $0.failing.count < $1.failing.count }!
+        let meant = all[acting.min { all[$0].failingCount < all[$1].failingCount }!]
         var first = true
         for r in meant.failing {
             var f = cd.finding(for: r, statement: meant.statement)

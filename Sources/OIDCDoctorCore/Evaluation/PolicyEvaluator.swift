@@ -53,6 +53,8 @@ public struct StatementResult: Sendable {
     public var conditionsHold: Bool { conditions.allSatisfy(\.result) }
     public var applies: Bool { principalMatched && actionMatched && conditionsHold }
     public var failing: [ConditionResult] { conditions.filter { !$0.result } }
+    /// `failing.count` without building the list (the walk compares every trusting statement).
+    public var failingCount: Int { conditions.reduce(0) { $0 + ($1.result ? 0 : 1) } }
 }
 
 /// IAM's decision for one action: explicit Deny wins, then an applicable Allow, else implicit deny.

@@ -30,30 +30,45 @@ public struct RoleCandidate: Sendable {
 public enum RoleCatalog {
     /// nil when the text is not one of the multi-role shapes (then it is a policy or get-role output).
     public static func candidates(in text: String, roleArn: String?) throws(PolicyInvalid) -> [RoleCandidate]? {
-        if looksLikeHCL(text) {
-            throw PolicyInvalid(message: "this is a Terraform HCL file; oidc-doctor reads the JSON Terraform writes: run `terraform show -json` (a plan or the state) and pass that file", range: nil)
-        }
+        if case .roles(let roles) = try read(text, roleArn: roleArn) { return roles }
+        return nil
+    }
+
+    /// What a `--policy` text turned out to be. A single document comes back parsed, so that the
+    /// policy reader does not parse the same text a second time.
+    enum Reading {
+        case roles([RoleCandidate])
+        /// One policy or get-role output; the parsed JSON when it parsed within the single-document limits.
+        case single(JSONReader.Document?)
+    }
+
+    static func read(_ text: String, roleArn: String?) throws(PolicyInvalid) -> Reading {
         let trimmed = text.drop { $0.isWhitespace || $0 == "\u{FEFF}" }  // a BOM is tolerated like white space
         guard trimmed.first == "{" else {
-            if trimmed.first == nil || trimmed.first == "[" || trimmed.hasPrefix("%7B") || trimmed.hasPrefix("%7b") { return nil }
-            return try CloudFormationYAML.candidates(in: text, roleArn: roleArn)
+            // HCL never starts with `{`, so JSON input skips the (whole-text) search.
+            if looksLikeHCL(text) {
+                throw PolicyInvalid(message: "this is a Terraform HCL file; oidc-doctor reads the JSON Terraform writes: run `terraform show -json` (a plan or the state) and pass that file", range: nil)
+            }
+            if trimmed.first == nil || trimmed.first == "[" || trimmed.hasPrefix("%7B") || trimmed.hasPrefix("%7b") { return .single(nil) }
+            return try CloudFormationYAML.candidates(in: text, roleArn: roleArn).map(Reading.roles) ?? .single(nil)
         }
         // Multi-role files (list-roles of a whole account) may be far larger than one policy.
-        guard let doc = try? JSONReader.read(text, limits: .init(maxDepth: 256, maxBytes: 256 << 20)) else { return nil }
+        guard let doc = try? JSONReader.read(text, limits: .init(maxDepth: 256, maxBytes: 256 << 20)) else { return .single(nil) }
         let root = doc.root
         if case .array(let roles)? = root["Roles"]?.value {
-            return roles.map { listRole($0, doc: doc) }
+            return .roles(roles.map { listRole($0, doc: doc) })
         }
         if let resources = root["Resources"]?.members {
-            return cloudFormation(resources, doc: doc, roleArn: roleArn, shape: .cloudFormationJSON)
+            return .roles(cloudFormation(resources, doc: doc, roleArn: roleArn, shape: .cloudFormationJSON))
         }
         if root["planned_values"] != nil || root["values"]?["root_module"] != nil {
-            return terraform(root, shape: root["planned_values"] != nil ? .terraformPlan : .terraformState)
+            return .roles(terraform(root, shape: root["planned_values"] != nil ? .terraformPlan : .terraformState))
         }
         if let tfRoles = root["resource"]?["aws_iam_role"]?.members {
-            return tfRoles.map { terraformJSONRole($0) }
+            return .roles(tfRoles.map { terraformJSONRole($0) })
         }
-        return nil
+        // A single document keeps the single-document size limit (its error comes from the re-read).
+        return .single(doc.text.bytes.count <= JSONReader.Limits().maxBytes ? doc : nil)
     }
 
     static func looksLikeHCL(_ text: String) -> Bool {

@@ -25,6 +25,9 @@ public enum PolicyParser {
         var p = Grammar(source: doc.text)
         return try p.policy(doc.root, duplicates: doc.duplicates)
     }
+
+    /// The characters of `text` that count toward the trust policy size quota (reference §8).
+    static func quotaCharacters(_ text: String) -> Int { Grammar.quotaCount(Array(text.utf8)) }
 }
 
 private struct Grammar {

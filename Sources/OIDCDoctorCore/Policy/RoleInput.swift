@@ -32,7 +32,12 @@ public struct RoleInput: Sendable {
     /// Reads any accepted shape. Files holding several roles need `role` (a role or resource name);
     /// without it the error lists them.
     public static func read(_ text: String, role: String?, roleArn: String?) throws(PolicyInvalid) -> RoleInput {
-        guard let candidates = try RoleCatalog.candidates(in: text, roleArn: roleArn) else { return try read(text) }
+        let candidates: [RoleCandidate]
+        switch try RoleCatalog.read(text, roleArn: roleArn) {
+        case .roles(let roles): candidates = roles
+        case .single(let doc?): return try read(doc)
+        case .single(nil): return try read(text)
+        }
         let shapeName = candidates.first?.shape.rawValue ?? "this file"
         if candidates.isEmpty { throw PolicyInvalid(message: "\(shapeName) holds no IAM role (no AWS::IAM::Role / aws_iam_role)", range: nil) }
         let chosen: RoleCandidate
@@ -87,6 +92,11 @@ public struct RoleInput: Sendable {
         do { doc = try JSONReader.read(text) } catch {
             throw PolicyInvalid(message: "not valid JSON: \(error.message)", range: LineRange(line: error.line, column: error.column, endLine: error.line, endColumn: error.column + 1))
         }
+        return try read(doc)
+    }
+
+    /// A parsed single document: a raw policy or get-role output.
+    static func read(_ doc: JSONReader.Document) throws(PolicyInvalid) -> RoleInput {
         let role = doc.root["Role"] ?? (doc.root["AssumeRolePolicyDocument"] != nil ? doc.root : nil)
         guard let role else {
             return RoleInput(shape: .policy, policy: try PolicyParser.parse(doc))
@@ -99,7 +109,7 @@ public struct RoleInput: Sendable {
         case .object:
             let sub = JSONReader.Document(root: docNode, duplicates: doc.duplicates.filter { $0.second.start >= docNode.range.start && $0.second.end <= docNode.range.end }, text: doc.text, hadByteOrderMark: false)
             var p = try PolicyParser.parse(sub)
-            p.quotaCharacters = quotaOf(doc.text.slice(docNode.range))
+            p.quotaCharacters = PolicyParser.quotaCharacters(doc.text.slice(docNode.range))
             input = RoleInput(shape: .getRole, policy: p)
         case .string(let s):
             let t = s.trimmingWhitespace
@@ -130,10 +140,6 @@ public struct RoleInput: Sendable {
     private init(shape: Shape, policy: TrustPolicy) {
         self.shape = shape
         self.policy = policy
-    }
-
-    static func quotaOf(_ text: String) -> Int {
-        (try? PolicyParser.parse(text).quotaCharacters) ?? text.count
     }
 
     /// RFC 3986 percent-decoding; `+` stays a plus, as IAM's encoding never uses it for spaces.
