@@ -112,13 +112,13 @@ public enum TrustLint {
             !c.op.base.isNegated && !c.op.ifExists && c.op.qualifier != .forAllValues && c.op.base != .null && !c.values.isEmpty
                 && !c.values.contains { $0.text == "*" && c.op.base.positive == .stringLike }
         }
-        if !s.conditions.contains(where: { keys.restricts(ASCII.lowercased($0.key)) && effective($0) }) {
+        if !s.conditions.contains(where: { keys.restricts($0.keyLower) && effective($0) }) {
             out.append(located(Finding(.trustNoSubCondition, .warning,
                 detail: "statement \(s.index) trusts \(url) with no effective condition on \(url):sub\(url == "gitlab.com" ? " (or gitlab.com:project_id / namespace_id)" : ""): every project on that instance — anyone who can run a pipeline there — can assume this role. Conditions on absent keys, negated, IfExists and ForAllValues conditions do not restrict.",
                 fix: "add \"StringEquals\": {\"\(url):sub\": \"project_path:<group>/<project>:ref_type:branch:ref:<branch>\"}"), s, policy, s.range))
         }
         for c in s.conditions {
-            let lower = ASCII.lowercased(c.key)
+            let lower = c.keyLower
             if lower == subKey, c.op.base.positive == .stringLike, !c.op.base.isNegated {
                 for v in c.values {
                     if let why = broadness(v.text) {
