@@ -80,6 +80,13 @@ enum TerminalTraits {
         return stdoutIsTerminal
     }
 
+    /// The width policy lines in a text report may take: the terminal's, or 100 columns in a pipe or log.
+    static var reportWidth: Int {
+        var size = winsize()
+        guard stdoutIsTerminal, ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col >= 40 else { return 100 }
+        return Int(size.ws_col)
+    }
+
     static var unicode: Bool {
         let env = ProcessInfo.processInfo.environment
         let locale = env["LC_ALL"].flatMap { $0.isEmpty ? nil : $0 } ?? env["LC_CTYPE"].flatMap { $0.isEmpty ? nil : $0 } ?? env["LANG"] ?? ""

@@ -91,7 +91,7 @@ enum Report {
         case .json: text = JSONReport.render(d)
         case .markdown: text = MarkdownReport.render(d, policyName: policyName)
         case .text:
-            text = (preface.map { $0 + "\n\n" } ?? "") + TextReport.render(d, options: .init(color: TerminalTraits.color, unicode: TerminalTraits.unicode, policyName: policyName))
+            text = (preface.map { $0 + "\n\n" } ?? "") + TextReport.render(d, options: .init(color: TerminalTraits.color, unicode: TerminalTraits.unicode, policyName: policyName, width: TerminalTraits.reportWidth))
         }
         FileHandle.standardOutput.write(Data(text.utf8))
     }

@@ -18,10 +18,13 @@ public struct TextReport {
         public var color: Bool
         public var unicode: Bool
         public var policyName: String
-        public init(color: Bool = false, unicode: Bool = true, policyName: String = "policy") {
+        /// Columns a policy line under a finding may take; longer lines are cut around the marked part.
+        public var width: Int
+        public init(color: Bool = false, unicode: Bool = true, policyName: String = "policy", width: Int = 100) {
             self.color = color
             self.unicode = unicode
             self.policyName = policyName
+            self.width = width
         }
     }
 
@@ -97,15 +100,17 @@ public struct TextReport {
     func snippet(_ r: LineRange) -> [String] {
         guard let source = d.role?.policy.source, r.line <= source.lineCount else { return [] }
         let last = min(r.endLine, r.line + 3)
-        let width = String(last).count
-        var out: [String] = ["\(String(repeating: " ", count: width)) |"]
+        let gutter = String(last).count
+        let room = o.width - gutter - 3
+        var out: [String] = ["\(String(repeating: " ", count: gutter)) |"]
         for n in r.line...last {
-            let text = terminalSafe(source.line(n))
-            out.append("\(String(n).leftPad(width)) | \(text)")
+            let raw = source.line(n)
+            let start = n == r.line ? r.column - 1 : 0
+            let end = r.endLine == n ? r.endColumn - 1 : raw.unicodeScalars.count
+            let line = SnippetLine(raw, mark: start..<max(start + 1, end), width: room, unicode: o.unicode)
+            out.append("\(String(n).leftPad(gutter)) | \(line.text)")
             if n == r.line {
-                let start = r.column - 1
-                let end = r.endLine == r.line ? max(r.endColumn - 1, start + 1) : text.count
-                out.append("\(String(repeating: " ", count: width)) | \(String(repeating: " ", count: start))\(paint(String(repeating: "^", count: max(1, end - start)), "31"))")
+                out.append("\(String(repeating: " ", count: gutter)) | \(String(repeating: " ", count: line.markStart))\(paint(String(repeating: "^", count: line.markWidth), "31"))")
             }
         }
         return out

@@ -1,0 +1,69 @@
+import Testing
+@testable import OIDCDoctorCore
+
+/// The policy line printed under a finding: it fits the width asked for, and the `^^^` marker sits
+/// under the text it names — also on a minified one-line policy and with tab indentation.
+@Suite struct TextReportTests {
+    static let token = Fixtures.token(claims: Fixtures.claims(nil))
+
+    func report(_ policy: String, width: Int = 100, unicode: Bool = true) -> [String] {
+        let r = DiagnosisRequest(token: .init(text: Self.token, source: "token"), policy: .init(text: policy, source: "policy.json"),
+                                 parameters: RequestParameters(at: Fixtures.defaultAt))
+        let d = Diagnoser.diagnose(r)
+        return TextReport.render(d, options: .init(unicode: unicode, width: width)).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    /// The snippet of the first error: its source line and the text above the marker.
+    func marked(_ lines: [String]) -> (line: String, under: String)? {
+        guard let e = lines.firstIndex(where: { $0.hasPrefix("error[") }),
+              let caret = lines[e...].firstIndex(where: { $0.contains("^") }) else { return nil }
+        let source = Array(lines[caret - 1].split(separator: "|", maxSplits: 1)[1].dropFirst())
+        let marks = Array(lines[caret].split(separator: "|", maxSplits: 1)[1].dropFirst())
+        guard let first = marks.firstIndex(of: "^") else { return nil }
+        let last = marks.lastIndex(of: "^")!
+        return (String(source), String(source[first...min(last, source.count - 1)]))
+    }
+
+    static let minified = #"{"Version":"2012-10-17","Statement":[{"Sid":"DeployFromMain","Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/gitlab.example.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.example.com:aud":"https://gitlab.example.com","gitlab.example.com:sub":"project_path:mygroup/myproject:ref_type:branch:ref:release"}}}]}"#
+
+    @Test func aMinifiedPolicyIsCutAroundTheFailingCondition() throws {
+        for width in [80, 100, 132] {
+            let lines = report(Self.minified, width: width)
+            let m = try #require(marked(lines), "\(lines.joined(separator: "\n"))")
+            #expect(m.line.count <= width - 4, "line fits: \(m.line)")
+            #expect(m.line.hasPrefix("…"))
+            #expect(m.under.hasPrefix(#""gitlab.example.com:sub""#), "marker under the clause: \(m.under)")
+        }
+        let ascii = report(Self.minified, width: 80, unicode: false)
+        let m = try #require(marked(ascii))
+        #expect(m.line.hasPrefix("...") && m.under.hasPrefix(#""gitlab.example.com:sub""#))
+    }
+
+    @Test func aShortLineIsPrintedWhole() throws {
+        let pretty = """
+        {
+          "Version": "2012-10-17",
+          "Statement": [{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/gitlab.example.com"}, "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {"StringEquals": {"gitlab.example.com:sub": "project_path:mygroup/other"}}}]
+        }
+        """
+        let m = try #require(marked(report(pretty)))
+        #expect(m.line == #"    "Condition": {"StringEquals": {"gitlab.example.com:sub": "project_path:mygroup/other"}}}]"#)
+        #expect(m.under == #""gitlab.example.com:sub": "project_path:mygroup/other""#)
+    }
+
+    @Test func tabIndentationKeepsTheMarkerAligned() throws {
+        let tabbed = "{\n\t\"Version\": \"2012-10-17\",\n\t\"Statement\": [{\"Effect\": \"Allow\", \"Principal\": {\"Federated\": \"arn:aws:iam::111122223333:oidc-provider/gitlab.example.com\"}, \"Action\": \"sts:AssumeRoleWithWebIdentity\",\n\t\t\"Condition\": {\"StringEquals\": {\"gitlab.example.com:sub\": \"x\"}}}]\n}"
+        let m = try #require(marked(report(tabbed)))
+        #expect(m.line.hasPrefix("        \"Condition\""), "tabs shown as spaces: \(m.line)")
+        #expect(m.under == #""gitlab.example.com:sub": "x""#)
+    }
+
+    @Test func controlCharactersInTheLineAreEscapedAndCounted() {
+        // A raw ESC inside a string is invalid JSON: the error points at it, shown escaped.
+        let line = SnippetLine("{\"a\": \"x\u{1B}[31my\"}", mark: 8..<9, width: 100, unicode: true)
+        #expect(line.text == "{\"a\": \"x\\u{1b}[31my\"}")
+        #expect(line.markStart == 8 && line.markWidth == 6)
+        #expect(!line.text.unicodeScalars.contains { $0.value < 0x20 })
+    }
+}
