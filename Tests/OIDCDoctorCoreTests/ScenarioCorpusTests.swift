@@ -75,6 +75,10 @@ struct Scenario: CustomTestStringConvertible, Sendable {
         if case .array(let ws)? = e["warnings"] {
             for w in ws.compactMap(\.string) { #expect(d.findings.contains { $0.id.rawValue == w }, "missing \(w): \(summary)") }
         }
+        if let want = e["known"]?.string {
+            let k = d.findings.first { $0.id == .observedKnownFailure }
+            #expect(k.map { $0.detail.contains(want) || $0.fix?.contains(want) == true } == true, "known failure lacks \(want): \(k?.detail ?? "none")")
+        }
         if case .array(let ws)? = e["absent"] {
             for w in ws.compactMap(\.string) { #expect(!d.findings.contains { $0.id.rawValue == w }, "unexpected \(w): \(summary)") }
         }

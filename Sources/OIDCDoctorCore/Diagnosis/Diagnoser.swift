@@ -435,13 +435,19 @@ private struct Walk {
     /// What AWS said against what this diagnosis predicts; a disagreement is a finding of its own.
     mutating func compare(_ observed: ObservedError, succeeded: Bool = false) {
         let origin = cloudTrail != nil ? "the CloudTrail event" : "the job log"
+        // Explained from the text alone: also when the inputs given here cannot be read.
+        if !succeeded, let known = KnownFailure.match(observed) {
+            add(Finding(.observedKnownFailure, .warning, detail: "\(origin) says \"\(observed.text)\": \(known.detail)", fix: known.fix))
+            step("observed", .warn, known.summary)
+            return
+        }
         guard !unknown else { return }
         let predicted = findings.first { $0.severity == .error && $0.stsError != nil }?.stsError
         if succeeded {
             // A successful event: the prediction must be "credentials issued".
             if predicted == nil { step("observed", .pass, "the CloudTrail event succeeded, as predicted"); return }
         }
-        let said = succeeded ? "credentials issued" : [observed.code, observed.message.isEmpty ? nil : observed.message].compactMap { $0 }.joined(separator: ": ")
+        let said = succeeded ? "credentials issued" : observed.text
         if !succeeded && observed.agrees(with: predicted) {
             step("observed", .pass, "\(origin)'s error agrees with the prediction")
             return
@@ -455,7 +461,7 @@ private struct Walk {
         if predicted == nil { reasons.insert("the provider, signature or key set differs on AWS's side (pass --provider and --jwks to check them)", at: 1) }
         reasons.append("a case where AWS behaviour is undocumented (see the notes in the findings)")
         add(Finding(.observedDisagrees, .warning,
-                    detail: "\(origin) says \(said.debugDescription); this diagnosis predicts \(predictedText.debugDescription). Likely reasons: " + reasons.enumerated().map { "(\($0.offset + 1)) \($0.element)" }.joined(separator: "; ") + ".",
+                    detail: "\(origin) says \"\(said)\"; this diagnosis predicts \"\(predictedText)\". Likely reasons: " + reasons.enumerated().map { "(\($0.offset + 1)) \($0.element)" }.joined(separator: "; ") + ".",
                     fix: "confirm the role ARN, the token and the policy are the job's own, then run check again"))
         step("observed", .warn, "\(origin)'s answer differs from the prediction")
     }

@@ -61,6 +61,9 @@ public enum FindingID: String, Sendable, CaseIterable {
     case sessionSetSourceIdentity = "session.set-source-identity"
     /// A provider or JWKS input that cannot be read (the policy has `policy.invalid`).
     case inputInvalid = "input.invalid"
+    /// The `--sts-error` text names a failure whose cause lies outside token, policy and provider
+    /// (the issuer's network or TLS, the job's script, the role ARN): explained from the text alone.
+    case observedKnownFailure = "observed.known-failure"
 
     public var title: String {
         switch self {
@@ -102,6 +105,7 @@ public enum FindingID: String, Sendable, CaseIterable {
         case .principalWildcard: "\"Principal\": \"*\" in a trust policy: AWS behaviour undocumented"
         case .sessionSetSourceIdentity: "the token sets a source identity but sts:SetSourceIdentity is not allowed"
         case .inputInvalid: "an input cannot be read"
+        case .observedKnownFailure: "the error from the job log has a known cause outside the trust policy"
         }
     }
 }

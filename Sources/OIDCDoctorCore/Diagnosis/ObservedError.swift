@@ -4,6 +4,9 @@ public struct ObservedError: Sendable, Hashable {
     public var code: String?
     public var message: String
 
+    /// The line as understood: `CODE: message`.
+    var text: String { [code, message.isEmpty ? nil : message].compactMap { $0 }.joined(separator: ": ") }
+
     static let knownCodes = ["AccessDenied", "InvalidIdentityToken", "InvalidIdentityTokenException", "ExpiredTokenException", "ExpiredToken",
                              "ValidationError", "IDPCommunicationError", "IDPRejectedClaim", "PackedPolicyTooLarge", "RegionDisabledException", "MalformedPolicyDocument"]
 
