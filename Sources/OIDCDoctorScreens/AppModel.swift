@@ -26,8 +26,25 @@ public struct InputSlot: Sendable {
     public var text: String = ""
     public var source: String = ""
 
+    /// `recognition` as of the last `recognize()`, with the text and source it was made for: a frame
+    /// reads this instead of parsing a slot (up to 4 MiB) again.
+    private var recognized: (text: String, source: String, value: (ok: Bool, summary: String)?)?
+
+    public init(kind: Kind) { self.kind = kind }
+
     /// What was recognised, or the read error with its place.
     public var recognition: (ok: Bool, summary: String)? {
+        if let r = recognized, r.text == text, r.source == source { return r.value }
+        return Self.recognize(kind, text, source: source)
+    }
+
+    /// Brings `recognition` up to date with the text; cheap when nothing changed.
+    public mutating func recognize() {
+        if let r = recognized, r.text == text, r.source == source { return }
+        recognized = (text, source, Self.recognize(kind, text, source: source))
+    }
+
+    static func recognize(_ kind: Kind, _ text: String, source: String) -> (ok: Bool, summary: String)? {
         guard !text.isEmpty else { return nil }
         switch kind {
         case .token:
@@ -45,7 +62,9 @@ public struct InputSlot: Sendable {
             } catch { return (false, error.located) }
         case .stsError:
             let o = ObservedError(text)
-            return (o.code != nil, o.code.map { "\($0)\(o.message.isEmpty ? "" : ": \(o.message)")" } ?? "no STS error code found in \(text.prefix(60).debugDescription)")
+            let said = o.code.map { "\($0)\(o.message.isEmpty ? "" : ": \(o.message)")" }
+            if let known = o.knownCause { return (true, "known cause: \(known)" + (said.map { " (\($0))" } ?? "")) }
+            return (o.code != nil, said ?? "no STS error code found in \(text.prefix(60).debugDescription)")
         case .provider:
             do {
                 let ps = try OIDCProvider.read(text, source: source, partition: nil, account: nil)
@@ -202,6 +221,13 @@ public struct AppModel: Sendable {
     }
 
     // MARK: update
+
+    /// Work a frame needs that key handling can skip: recognising the input slots, once per change
+    /// (the loop calls this after draining the keys already typed, not per key).
+    public mutating func prepareFrame() {
+        guard screen == .inputs else { return }
+        for i in slots.indices { slots[i].recognize() }
+    }
 
     public mutating func update(_ message: Message) -> [ScreenEffect] {
         switch message {

@@ -22,14 +22,20 @@ enum TUI {
         m.glyphs = term.unicode ? .unicode : .ascii
         m.currentTime = Int64(Date().timeIntervalSince1970)
         var last: Canvas?
+        var wait = 0  // the first frame at once
         while true {
-            let canvas = Render.canvas(m, width: term.width, height: term.height)
-            if canvas != last {
-                term.present(canvas)
-                last = canvas
-            }
-            switch term.nextInput(timeoutMs: 100) {
-            case .timeout: continue
+            // Keys already typed are handled before the next frame (a paste without bracketed-paste
+            // support arrives as single keys): one frame per batch, not per key.
+            switch term.nextInput(timeoutMs: wait) {
+            case .timeout:
+                wait = 100
+                m.prepareFrame()
+                let canvas = Render.canvas(m, width: term.width, height: term.height)
+                if canvas != last {
+                    term.present(canvas)
+                    last = canvas
+                }
+                continue
             case .hangup: return 129
             case .signal(let s): return 128 + s
             case .event(let e):
@@ -40,6 +46,7 @@ enum TUI {
                     if effect == .quit { return 0 }
                     if let reply = perform(effect) { pending += m.update(reply) }
                 }
+                wait = 0
             }
         }
     }

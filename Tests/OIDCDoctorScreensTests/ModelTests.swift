@@ -151,6 +151,38 @@ import Testing
         #expect(Render.canvas(m, width: 80, height: 24).rows().joined().contains("is a directory"))
     }
 
+    /// An error the diagnosis cannot predict (here an empty token variable) is named on the Inputs
+    /// screen as soon as it is pasted, and explained on the diagnosis.
+    @Test func stsErrorSlotNamesAKnownCause() {
+        var m = AppModel()
+        for _ in 0..<3 { _ = m.update(.key(.down)) }
+        _ = m.update(.key(.paste("aws: error: argument --web-identity-token: expected one argument")))
+        m.prepareFrame()
+        #expect(m.slots[3].recognition?.ok == true)
+        #expect(Render.canvas(m, width: 80, height: 24).rows().joined().contains("known cause: the job passed an empty token"))
+        _ = m.update(.key(.down))
+        _ = m.update(.key(.paste(DemoScenario.all[5].token)))
+        _ = m.update(.key(.down))
+        _ = m.update(.key(.paste(DemoScenario.all[5].policy)))
+        #expect(m.diagnosis?.findings.contains { $0.id == .observedKnownFailure } == true)
+    }
+
+    /// A slot's recognition follows its text after a frame was prepared (it is kept between frames).
+    @Test func slotRecognitionFollowsEdits() {
+        var m = AppModel()
+        _ = m.update(.key(.char("i")))
+        for ch in "eyJ" { _ = m.update(.key(.char(ch))) }
+        m.prepareFrame()
+        let before = m.slots[0].recognition
+        #expect(before?.ok == false)
+        _ = m.update(.key(.paste("." + DemoScenario.all[5].token)))
+        #expect(m.slots[0].recognition?.summary != before?.summary, "not the kept recognition of the old text")
+        _ = m.update(.key(.escape))
+        m.slots[0].text = DemoScenario.all[5].token
+        m.prepareFrame()
+        #expect(m.slots[0].recognition?.ok == true)
+    }
+
     @Test func stsErrorSlotIsComparedWithThePrediction() {
         var m = AppModel()
         for _ in 0..<3 { _ = m.update(.key(.down)) }

@@ -4,6 +4,10 @@ public struct ObservedError: Sendable, Hashable {
     public var code: String?
     public var message: String
 
+    /// In a few words, the cause of an error this tool explains from its text alone (the walk step of
+    /// `observed.known-failure`); nil for the errors the diagnosis itself predicts.
+    public var knownCause: String? { KnownFailure.match(self)?.summary }
+
     /// The line as understood: `CODE: message`.
     var text: String { [code, message.isEmpty ? nil : message].compactMap { $0 }.joined(separator: ": ") }
 
