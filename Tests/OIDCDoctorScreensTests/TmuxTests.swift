@@ -185,6 +185,34 @@ func trimmed(_ rows: [String]) -> [String] {
         #expect(modes.contains("icanon") && !modes.contains("-icanon") && !modes.contains("-echo") && !modes.contains("-isig"), "tty modes after exit: \(modes)")
     }
 
+    /// Ctrl-Z hands the shell a terminal without bracketed paste (a paste there is plain text, not
+    /// wrapped in ESC[200~ markers), and `fg` brings the screen back whole.
+    @Test(.enabled(if: available && FileManager.default.isExecutableFile(atPath: "/usr/bin/dash")))
+    func ctrlZSuspendsCleanlyAndFgRedraws() throws {
+        // An interactive shell with job control, as over SSH; dash does not touch bracketed paste itself.
+        let s = try TmuxSession("suspend", command: "PS1='$ ' ENV= dash -i")
+        try s.waitFor("the shell prompt") { $0.contains { $0.hasPrefix("$") } }
+        try s.keys("-l", TmuxSession.binary)
+        try s.keys("Enter")
+        try s.waitFor("the inputs screen") { $0.contains { $0.contains("oidc-doctor ─ inputs") } }
+        try s.keys("C-z")
+        try s.waitFor("the job stopped") { $0.contains { $0.contains("Stopped") } }
+        try s.keys("-l", "cat -v")
+        try s.keys("Enter")
+        usleep(300_000)
+        try s.paste("pasted-in-shell")
+        try s.keys("Enter")
+        let shell = try s.waitFor("cat echoing the paste") { $0.filter { $0.contains("pasted-in-shell") }.count >= 2 }
+        #expect(!shell.contains { $0.contains("^[[200~") }, "bracketed paste left on:\n\(shell.joined(separator: "\n"))")
+        try s.keys("C-d")
+        try s.keys("-l", "fg")
+        try s.keys("Enter")
+        let back = try s.waitFor("the screen redrawn") { $0.contains { $0.contains("oidc-doctor ─ inputs") } && !$0.contains { $0.contains("pasted-in-shell") } }
+        #expect(back.contains { $0.contains("Trust policy") })
+        try s.keys("q")
+        try s.waitFor("the prompt after quitting") { $0.last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }?.hasPrefix("$") == true }
+    }
+
     @Test(.enabled(if: available)) func hangUpEndsTheProcess() throws {
         let s = try TmuxSession("hangup", command: "\(TmuxSession.binary) demo other-branch")
         try s.waitFor("the diagnosis") { $0.contains { $0.contains("DENY") } }

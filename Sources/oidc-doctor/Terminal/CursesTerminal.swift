@@ -28,7 +28,8 @@ final class CursesTerminal {
     /// Custom key codes for the paste markers; they must fit in 16 bits (ncurses' key trie).
     static let pasteStartCode: Int32 = 0x6001
     static let pasteEndCode: Int32 = 0x6002
-    static let handledSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
+    /// SIGTSTP is ours too: ncurses' own suspend leaves bracketed paste on in the shell.
+    static let handledSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP]
     /// A paste whose end marker never comes is delivered after this much silence.
     static let pasteFlushMs = 500
     /// This many `ERR`s in a row, each far quicker than the time-out asked for, means the terminal is gone.
@@ -46,6 +47,9 @@ final class CursesTerminal {
     private var pending: [TerminalInput] = []
     private var fastErrors = 0
     private var pasteOff = "\u{1B}[?2004l"
+    private var pasteOn = "\u{1B}[?2004h"
+    /// Set after a suspend: the next input is a full redraw.
+    private var redrawPending = false
     private var lastWidth = 0
     private var lastHeight = 0
 
@@ -111,7 +115,7 @@ final class CursesTerminal {
         active = true
         let win = od_stdscr()
 
-        cbreak() // Ctrl-C stays a signal (SIGINT → .signal(2)); Ctrl-Z suspends via ncurses' SIGTSTP handler.
+        cbreak() // Ctrl-C stays a signal (SIGINT → .signal(2)); Ctrl-Z is SIGTSTP → `suspend()`.
         noecho()
         nonl() // Enter arrives as 13
         // cbreak keeps XON/XOFF: Ctrl-S would freeze the screen until Ctrl-Q. Turn it off and make
@@ -154,9 +158,9 @@ final class CursesTerminal {
         if let pe = od_tigetstr("PE") { ends.append(String(cString: pe)) }
         for s in Set(starts) { _ = define_key(s, Self.pasteStartCode) }
         for e in Set(ends) { _ = define_key(e, Self.pasteEndCode) }
-        let on = od_tigetstr("BE").map { String(cString: $0) } ?? "\u{1B}[?2004h"
+        if let be = od_tigetstr("BE") { pasteOn = String(cString: be) }
         if let bd = od_tigetstr("BD") { pasteOff = String(cString: bd) }
-        putp(on)
+        putp(pasteOn)
         fflush(stdout) // putp writes to stdio's stdout, not ncurses' buffer (pitfall 7)
 
         lastWidth = Int(getmaxx(win))
@@ -271,6 +275,10 @@ final class CursesTerminal {
     func nextInput(timeoutMs: Int) -> TerminalInput {
         if let s = takeSignal() { return .signal(s) }
         if !pending.isEmpty { return pending.removeFirst() }
+        if redrawPending, active, let win = od_stdscr() {
+            redrawPending = false
+            return .event(resizeEvent(win))
+        }
         guard active, let win = od_stdscr() else {
             if timeoutMs > 0 { usleep(useconds_t(timeoutMs) * 1000) }
             return .timeout
@@ -281,7 +289,11 @@ final class CursesTerminal {
             switch read(win, waitMs: remaining) {
             case .signal(let s): return .signal(s)
             case .hangup: return .hangup
-            case .nothing: break
+            case .nothing:
+                if redrawPending {
+                    redrawPending = false
+                    return .event(resizeEvent(win))
+                }
             case .char(let c): if let e = Self.mapChar(c) { return .event(e) }
             case .key(let code):
                 if code == Self.pasteStartCode { return readPaste(win) }
@@ -362,9 +374,38 @@ final class CursesTerminal {
         return .resize(width: lastWidth, height: lastHeight)
     }
 
+    /// The signal that ends the loop, if one came; Ctrl-Z (SIGTSTP) is handled here and ends nothing.
     private func takeSignal() -> Int32? {
         let s = pendingTerminalSignal.exchange(0, ordering: .relaxed)
+        if s == SIGTSTP {
+            suspend()
+            return nil
+        }
         return s == 0 ? nil : s
+    }
+
+    /// Ctrl-Z: give the shell its terminal back as it was (bracketed paste off, shell modes), stop,
+    /// and on `fg` take it again and redraw everything.
+    private func suspend() {
+        guard active else { return }
+        putp(pasteOff)
+        fflush(stdout)
+        endwin()
+        fflush(stdout)
+        var dfl = sigaction()
+        dfl.__sigaction_handler.sa_handler = SIG_DFL
+        sigemptyset(&dfl.sa_mask)
+        var ours = sigaction()
+        sigaction(SIGTSTP, &dfl, &ours)
+        raise(SIGTSTP)  // stops here; returns on SIGCONT (at once when there is no job control)
+        sigaction(SIGTSTP, &ours, nil)
+        putp(pasteOn)
+        fflush(stdout)
+        if let win = od_stdscr() {
+            clearok(win, true)  // the shell drew over the screen: repaint all of it
+            wrefresh(win)
+        }
+        redrawPending = true
     }
 
     // MARK: - Mapping (static and pure, so tests can call them)
