@@ -344,16 +344,28 @@ private struct Walk {
                     }
                 }
             }
+            // Without --role-arn the role's account is unknown; one account named by every ARN principal
+            // of the policy is the likely one, and the fix says it is assumed.
+            var wanted = caller
+            var assumed = ""
+            if caller.account == nil {
+                let arns = allows.flatMap { $0.statement.principal.entries.compactMap(\.arn) }
+                if let a = arns.first, arns.allSatisfy({ $0.account == a.account && $0.partition == a.partition }), !a.account.isEmpty {
+                    wanted.account = a.account
+                    wanted.partition = a.partition
+                    assumed = " (account \(a.account) assumed from the policy's principal: the provider must be in the role's own account; pass --role-arn to check)"
+                }
+            }
             var f = Finding(.principalMismatch, .error,
                             detail: "the caller is \(caller.arnText) (the provider for iss \(token?.issuer ?? "")), and no Allow statement names it. \(why.isEmpty ? "Principals named: " + named.joined(separator: ", ") : why.joined(separator: "; ")).",
-                            fix: "set \"Principal\": {\"Federated\": \"\(caller.arnText)\"} in the statement meant for this job", stsError: .accessDenied())
+                            fix: "set \"Principal\": {\"Federated\": \"\(wanted.arnText)\"} in the statement meant for this job\(assumed)", stsError: .accessDenied())
             if let s = allows.first {
                 f.statement = s.statement.index
                 f.sid = s.statement.sid
                 // Point at the principal value itself, the text the fix replaces.
                 f.range = policy.source.lineRange(s.statement.principal.entries.first?.value.range ?? s.statement.principal.range)
-                if caller.account != nil, let e = s.statement.principal.entries.first {
-                    f.edit = PolicyEdit(range: e.value.range, replacement: JSONText.quote(caller.arnText))
+                if wanted.account != nil, let e = s.statement.principal.entries.first {
+                    f.edit = PolicyEdit(range: e.value.range, replacement: JSONText.quote(wanted.arnText))
                 }
             }
             add(f)
