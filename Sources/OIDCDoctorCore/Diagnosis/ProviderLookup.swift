@@ -41,7 +41,7 @@ enum ProviderLookup {
 
     static func host(_ s: String) -> String {
         var h = Substring(s)
-        if let r = h.range(of: "://") { h = h[r.upperBound...] }
+        if let r = h.firstRange(of: "://") { h = h[r.upperBound...] }
         if let slash = h.firstIndex(of: "/") { h = h[..<slash] }
         if let colon = h.firstIndex(of: ":") { h = h[..<colon] }
         return h.lowercased()

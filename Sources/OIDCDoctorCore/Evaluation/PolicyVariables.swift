@@ -12,7 +12,7 @@ enum PolicyVariables {
         guard ASCII.contains(text, 0x24) else { return .value(text) }
         var out = ""
         var rest = Substring(text)
-        while let start = rest.range(of: "${") {
+        while let start = rest.firstRange(of: "${") {
             out += rest[rest.startIndex..<start.lowerBound]
             let after = rest[start.upperBound...]
             guard let close = after.firstIndex(of: "}") else {

@@ -51,7 +51,7 @@ public enum AuditRendering {
     public static func markdown(_ r: AuditReport) -> String {
         var out = ["## oidc-doctor audit", "", "| role | risk | admits | warnings | can assume |", "|---|---|---|---|---|"]
         for role in r.roles {
-            let cell = { (s: String) in terminalSafe(s).replacingOccurrences(of: "|", with: "\\|") }
+            let cell = { (s: String) in terminalSafe(s).replacing("|", with: "\\|") }
             out.append("| \(cell(role.name)) | \(["none", "unreadable", "warning", "error"][role.risk]) | \(cell(role.admits.joined(separator: "; "))) | \(role.warnings.map { "`\($0.id.rawValue)`" }.joined(separator: " ")) | \(role.canAssume.map { $0 ? "yes" : "no (\(role.primaryCause?.rawValue ?? "?"))" } ?? "–") |")
         }
         return out.joined(separator: "\n") + "\n"

@@ -35,6 +35,6 @@ public enum MarkdownReport {
         return out.joined(separator: "\n") + "\n"
     }
 
-    static func code(_ s: String) -> String { terminalSafe(s).replacingOccurrences(of: "`", with: "'") }
-    static func cell(_ s: String) -> String { terminalSafe(s).replacingOccurrences(of: "|", with: "\\|") }
+    static func code(_ s: String) -> String { terminalSafe(s).replacing("`", with: "'") }
+    static func cell(_ s: String) -> String { terminalSafe(s).replacing("|", with: "\\|") }
 }

@@ -63,7 +63,7 @@ public struct TextReport {
         if !d.walk.isEmpty {
             out.append("Walk")
             for s in d.walk {
-                out.append("  \(symbol(s.status)) \(s.step.padding(toLength: 13, withPad: " ", startingAt: 0)) \(terminalSafe(s.summary))")
+                out.append("  \(symbol(s.status)) \(s.step.rightPad(13)) \(terminalSafe(s.summary))")
             }
             out.append("")
         }
@@ -136,4 +136,5 @@ public struct TextReport {
 
 extension String {
     func leftPad(_ w: Int) -> String { String(repeating: " ", count: max(0, w - count)) + self }
+    func rightPad(_ w: Int) -> String { self + String(repeating: " ", count: max(0, w - count)) }
 }
