@@ -22,31 +22,40 @@ enum TUI {
         m.glyphs = term.unicode ? .unicode : .ascii
         m.currentTime = Int64(Date().timeIntervalSince1970)
         var last: Canvas?
-        var wait = 0  // the first frame at once
+        func draw() {
+            m.prepareFrame()
+            let canvas = Render.canvas(m, width: term.width, height: term.height)
+            if canvas != last {
+                term.present(canvas)
+                last = canvas
+            }
+        }
+        draw()
+        var owed = false
         while true {
             // Keys already typed are handled before the next frame (a paste without bracketed-paste
             // support arrives as single keys): one frame per batch, not per key.
-            switch term.nextInput(timeoutMs: wait) {
+            switch term.nextInput(timeoutMs: owed ? 0 : 100) {
             case .timeout:
-                wait = 100
-                m.prepareFrame()
-                let canvas = Render.canvas(m, width: term.width, height: term.height)
-                if canvas != last {
-                    term.present(canvas)
-                    last = canvas
-                }
-                continue
+                draw()
+                owed = false
             case .hangup: return 129
             case .signal(let s): return 128 + s
             case .event(let e):
-                if case .resize = e { last = nil }
                 var pending = m.update(.key(e))
                 while !pending.isEmpty {
                     let effect = pending.removeFirst()
                     if effect == .quit { return 0 }
                     if let reply = perform(effect) { pending += m.update(reply) }
                 }
-                wait = 0
+                if case .resize = e {
+                    // At once: reading on would let curses repaint the old frame at the new size first.
+                    last = nil
+                    draw()
+                    owed = false
+                } else {
+                    owed = true
+                }
             }
         }
     }
