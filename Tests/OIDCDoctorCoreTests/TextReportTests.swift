@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import OIDCDoctorCore
 
@@ -57,6 +58,35 @@ import Testing
         let m = try #require(marked(report(tabbed)))
         #expect(m.line.hasPrefix("        \"Condition\""), "tabs shown as spaces: \(m.line)")
         #expect(m.under == #""gitlab.example.com:sub": "x""#)
+    }
+
+    /// The edit behind the fix is shown as the policy lines before and after it, in text and Markdown.
+    @Test func theEditIsShownAsRemovedAndAddedLines() throws {
+        let pretty = """
+        {
+          "Version": "2012-10-17",
+          "Statement": [{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/gitlab.example.com"}, "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {
+              "StringEquals": {"gitlab.example.com:sub": "project_path:mygroup/myproject:ref_type:branch:ref:*"}}}]
+        }
+        """
+        let lines = report(pretty, width: 132)
+        let help = try #require(lines.firstIndex { $0.contains("help: change the operator") })
+        #expect(lines[help + 2] == #"5 -       "StringEquals": {"gitlab.example.com:sub": "project_path:mygroup/myproject:ref_type:branch:ref:*"}}}]"#)
+        #expect(lines[help + 3] == #"5 +       "StringLike": {"gitlab.example.com:sub": "project_path:mygroup/myproject:ref_type:branch:ref:*"}}}]"#)
+        let r = DiagnosisRequest(token: .init(text: Self.token, source: "token"), policy: .init(text: pretty, source: "policy.json"),
+                                 parameters: RequestParameters(at: Fixtures.defaultAt))
+        let md = MarkdownReport.render(Diagnoser.diagnose(r))
+        #expect(md.contains("```diff\n-      \"StringEquals\": {"), "\(md)")
+        #expect(md.contains("\n+      \"StringLike\": {"))
+    }
+
+    /// An added value at the end of a long line stays in view.
+    @Test func anAddedValueAtTheEndOfALongLineIsShown() throws {
+        let lines = report(Self.minified.replacingOccurrences(of: "ref:release", with: "ref:dev"), width: 80)
+        let plus = try #require(lines.first { $0.hasPrefix("1 + ") })
+        #expect(plus.hasSuffix(#""project_path:mygroup/myproject:ref_type:branch:ref:main"]}}}]}"#), "\(plus)")
+        #expect(plus.count <= 80)
     }
 
     @Test func controlCharactersInTheLineAreEscapedAndCounted() {

@@ -30,6 +30,11 @@ public enum MarkdownReport {
             }
             out.append(terminalSafe(f.detail))
             if let fix = f.fix { out += ["", "**Fix:** \(terminalSafe(fix))"] }
+            if let edit = f.edit, let role = d.role, !role.positionsAreInDecodedText, let preview = EditPreview(edit, in: role.policy.source) {
+                out += ["", "```diff"]
+                for l in preview.lines { out.append((l.added ? "+" : "-") + SnippetLine(l.text, mark: l.mark, width: 160, unicode: true, showEnd: l.added).text) }
+                out.append("```")
+            }
             out.append("")
         }
         return out.joined(separator: "\n") + "\n"

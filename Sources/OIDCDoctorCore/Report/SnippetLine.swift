@@ -8,7 +8,9 @@ struct SnippetLine: Equatable {
 
     /// `mark` is in 0-based Unicode-scalar columns of `line` (what `SourceText.position` counts);
     /// `width` is the most columns the text may take.
-    init(_ line: String, mark: Range<Int>, width: Int, unicode: Bool) {
+    /// `showEnd`: when the mark is longer than the window, show its end rather than its start (an
+    /// added value sits at the end of a changed line).
+    init(_ line: String, mark: Range<Int>, width: Int, unicode: Bool, showEnd: Bool = false) {
         // One display cell per element: an escaped scalar becomes several cells.
         var cells: [String] = []
         var cellAt: [Int] = []  // scalar index → first cell
@@ -34,7 +36,8 @@ struct SnippetLine: Equatable {
         let dotsWidth = unicode ? 1 : 3
         // Some context before the mark, then as much of the mark and what follows as fits.
         let room = width - 2 * dotsWidth
-        let from = max(0, min(start - room / 4, total - room))
+        var from = max(0, min(start - room / 4, total - room))
+        if showEnd && end - from > room { from = max(0, min(end - room * 3 / 4, total - room)) }
         let to = min(total, from + room)
         let head = from > 0 ? dots : ""
         let tail = to < total ? dots : ""
