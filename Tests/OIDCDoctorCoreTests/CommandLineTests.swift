@@ -94,6 +94,7 @@ import Testing
         BadInput(name: "NUL in the token", args: ["--token", "-"], stdin: "eyJh\u{0}bGc.e30.c2ln", exit: 1, stderrHas: ""),
         BadInput(name: "bad --at", args: ["--token", "-", "--at", "yesterday"], stdin: "x", exit: 2, stderrHas: "--at"),
         BadInput(name: "unknown option", args: ["--token", "-", "--frobnicate"], stdin: "x", exit: 2, stderrHas: "frobnicate"),
+        BadInput(name: "bad --source-ip", args: ["--token", "-", "--source-ip", "203.0.113.300"], stdin: "x", exit: 2, stderrHas: "--source-ip \"203.0.113.300\": expected an IPv4 or IPv6 address"),
     ]
 
     @Test(arguments: badInputs)

@@ -45,7 +45,7 @@ struct Scenario: CustomTestStringConvertible, Sendable {
         let params = RequestParameters(
             roleArn: plain["roleArn"]?.string, sessionName: plain["sessionName"]?.string,
             durationSeconds: plain["duration"]?.integer.map(Int.init),
-            at: plain["at"]?.string.flatMap(TimeText.parse) ?? Fixtures.defaultAt)
+            at: plain["at"]?.string.flatMap(TimeText.parse) ?? Fixtures.defaultAt, sourceIp: plain["sourceIp"]?.string)
         return Scenario(file: file, name: name,
                         request: DiagnosisRequest(token: .init(text: tokenText, source: "token"), policy: .init(text: policyText, source: "policy.json"), providers: providers, jwks: jwks, parameters: params, observed: plain["stsError"]?.string),
                         expect: plain["expect"] ?? .object([]))

@@ -163,6 +163,11 @@ struct ConditionDiagnosis {
                 detail: "\(key) names provider \(pre.quotedDebug), but this token's keys start with \(prefix.quotedDebug) (its iss minus https://). The key is absent, so \(c.op.written) is false.",
                 fix: "rename the key at \(at) to \(renamed.quotedDebug)")
         }
+        if c.keyLower == "aws:sourceip" {
+            return Finding(.conditionValueMismatch, .error,
+                detail: "aws:SourceIp is probably the public address the job's call comes from (absent through a VPC endpoint); this tool was not told it (--source-ip), so \(c.op.written) is evaluated as if the key were absent, which fails.",
+                fix: "pass --source-ip with the runner's public address as AWS sees it (on the runner: curl https://checkip.amazonaws.com) to evaluate the condition at \(at)")
+        }
         return Finding(.conditionValueMismatch, .error,
             detail: "\(key) is not in the request context of this call, so \(c.op.written) is false.",
             fix: "remove the condition at \(at) or make it …IfExists, if the job should be allowed")

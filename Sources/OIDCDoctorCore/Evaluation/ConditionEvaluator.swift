@@ -105,7 +105,7 @@ public enum ConditionEvaluator {
         case .dateEquals, .dateLessThan, .dateLessThanEquals, .dateGreaterThan, .dateGreaterThanEquals:
             guard let a = TimeText.parse(c), let b = TimeText.parse(v) else { return false }
             return compare(Double(a), Double(b), base)
-        case .ipAddress: return IPv4CIDR.contains(v, c)
+        case .ipAddress: return IPRange(v)?.contains(c) ?? false
         default: return matches(c, v, base.positive)
         }
     }
@@ -121,25 +121,3 @@ public enum ConditionEvaluator {
     }
 }
 
-/// IPv4 CIDR containment for `IpAddress`; anything else does not match.
-enum IPv4CIDR {
-    static func contains(_ cidr: String, _ address: String) -> Bool {
-        let parts = cidr.split(separator: "/")
-        guard let net = parse(String(parts[0])), let ip = parse(address) else { return false }
-        let bits = parts.count > 1 ? Int(parts[1]) ?? -1 : 32
-        guard (0...32).contains(bits) else { return false }
-        let mask: UInt32 = bits == 0 ? 0 : ~UInt32(0) << (32 - UInt32(bits))
-        return net & mask == ip & mask
-    }
-
-    static func parse(_ s: String) -> UInt32? {
-        let o = s.split(separator: ".", omittingEmptySubsequences: false)
-        guard o.count == 4 else { return nil }
-        var v: UInt32 = 0
-        for x in o {
-            guard let n = UInt8(x) else { return nil }
-            v = v << 8 | UInt32(n)
-        }
-        return v
-    }
-}

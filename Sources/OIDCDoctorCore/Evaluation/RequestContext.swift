@@ -5,13 +5,19 @@ public struct RequestParameters: Sendable, Hashable {
     public var durationSeconds: Int?
     /// Unix seconds; every time check uses it (`--at`).
     public var at: Int64
+    /// The address the call comes from as AWS sees it (`--source-ip`): the runner's public IP.
+    public var sourceIp: String?
 
-    public init(roleArn: String? = nil, sessionName: String? = nil, durationSeconds: Int? = nil, at: Int64) {
+    public init(roleArn: String? = nil, sessionName: String? = nil, durationSeconds: Int? = nil, at: Int64, sourceIp: String? = nil) {
         self.roleArn = roleArn
         self.sessionName = sessionName
         self.durationSeconds = durationSeconds
         self.at = at
+        self.sourceIp = sourceIp
     }
+
+    /// Whether `text` is an IPv4 or IPv6 address, as `--source-ip` needs.
+    public static func isIPAddress(_ text: String) -> Bool { IPRange.address(text) != nil }
 }
 
 /// One key AWS puts in the request context, with where its value came from.
@@ -72,6 +78,9 @@ public struct RequestContext: Sendable {
         // Request-time keys: present per the global-key docs, UNCONFIRMED for this unauthenticated call.
         add("aws:CurrentTime", [TimeText.iso(request.at)])
         add("aws:EpochTime", [String(request.at)])
+        // "Always present in the request context, except when the requester uses a VPC endpoint" (global
+        // keys); this tool knows it only when told.
+        if let ip = request.sourceIp { add("aws:SourceIp", [ip]) }
     }
 
     private mutating func add(_ key: String, _ values: [String], multi: Bool = false, claim: String? = nil) {
