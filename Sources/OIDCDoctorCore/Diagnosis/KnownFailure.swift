@@ -4,6 +4,10 @@
 struct KnownFailure {
     /// Lower-cased fragments; the first one found in the code or message identifies the failure.
     let fragments: [String]
+    /// When set, the failure is this one only for these API calls (nil: any call, or none named).
+    var operations: Set<String>? = nil
+    /// When set, the failure is this one only for calls other than these.
+    var notOperations: Set<String>? = nil
     /// Short words for the walk step.
     let summary: String
     let detail: String
@@ -11,7 +15,11 @@ struct KnownFailure {
 
     static func match(_ observed: ObservedError) -> KnownFailure? {
         let text = ((observed.code ?? "") + " " + observed.message).lowercased()
-        return catalogue.first { k in k.fragments.contains { text.contains($0) } }
+        return catalogue.first { k in
+            if let ops = k.operations, !(observed.operation.map(ops.contains) ?? false) { return false }
+            if let ops = k.notOperations, let op = observed.operation, ops.contains(op) { return false }
+            return k.fragments.contains { text.contains($0) }
+        }
     }
 
     static let catalogue: [KnownFailure] = [
@@ -19,7 +27,7 @@ struct KnownFailure {
         KnownFailure(
             fragments: ["couldn't retrieve verification key", "could not retrieve verification key", "idpcommunicationerror"],
             summary: "STS could not fetch the issuer's keys",
-            detail: "STS fetches <iss>/.well-known/openid-configuration and then its jwks_uri over the internet to check the token's signature, and that failed. Causes: the GitLab instance is not reachable from the internet (firewall, private network); for some parallel jobs only, STS throttling key fetches when GitLab's responses do not allow caching; with a custom issuer (GitLab 18.1+ ci_id_tokens_issuer_url), a hosted discovery document whose issuer or jwks_uri was not rewritten, or a hosted key set left stale after a key rotation. The trust policy plays no part in this error.",
+            detail: "STS fetches <iss>/.well-known/openid-configuration and then its jwks_uri over the internet to check the token's signature, and that failed. Causes: the GitLab instance is not reachable from the internet (firewall, private network); for some parallel jobs only, STS throttling key fetches when GitLab's responses do not allow caching; with a custom issuer (GitLab 18.1+ ci_id_tokens_issuer_url), a hosted discovery document whose issuer or jwks_uri was not rewritten, or a hosted key set left stale after a key rotation; also a token whose kid is not in the published key set, or whose alg STS does not accept. The trust policy plays no part in this error.",
             fix: "make /.well-known/openid-configuration and /oauth/discovery/keys reachable from the internet, or host both publicly and set ci_id_tokens_issuer_url, keeping the issuer URL, the IAM provider URL and the hosted documents identical (GitLab's ci:validate_id_token_configuration task checks them); if only some parallel jobs fail, upgrade GitLab and retry with backoff. To check the signature here, save the key set and pass it with --jwks"),
         // F-10: a private CA and a stale thumbprint.
         KnownFailure(
@@ -57,6 +65,13 @@ struct KnownFailure {
             summary: "GitLab did not issue an ID token",
             detail: "GitLab did not issue an ID token and the job never called AWS: this project's path was used by a different project before, and a sub starting with project_path could match trust policies written for that project.",
             fix: "set the project's ID token sub claim components to [\"project_id\", \"ref_type\", \"ref\"] and trust \"project_id:<id>:ref_type:<type>:ref:<ref>\" in the policy"),
+        // On AssumeRoleWithWebIdentity itself the code is about the session policy (reference §7.1).
+        KnownFailure(
+            fragments: ["malformedpolicydocument"],
+            operations: ["AssumeRoleWithWebIdentity"],
+            summary: "the session policy passed with the call is malformed",
+            detail: "on AssumeRoleWithWebIdentity, MalformedPolicyDocument is about the session policy passed with the call (--policy), not the role's trust policy, which was never stored or changed by this call.",
+            fix: "correct or drop the JSON given to --policy of aws sts assume-role-with-web-identity (session policies only narrow the session)"),
         // F-45 and grammar: IAM refused to store the policy.
         KnownFailure(
             fragments: ["malformedpolicydocument"],

@@ -3,6 +3,8 @@
 public struct ObservedError: Sendable, Hashable {
     public var code: String?
     public var message: String
+    /// The API call the CLI names (`when calling the UpdateAssumeRolePolicy operation`), when it does.
+    public var operation: String?
 
     /// In a few words, the cause of an error this tool explains from its text alone (the walk step of
     /// `observed.known-failure`); nil for the errors the diagnosis itself predicts.
@@ -16,6 +18,10 @@ public struct ObservedError: Sendable, Hashable {
 
     public init(_ text: String) {
         let t = text.trimmingWhitespace
+        if let r = t.firstRange(of: "when calling the "), let end = t[r.upperBound...].firstRange(of: " operation") {
+            let name = t[r.upperBound..<end.lowerBound]
+            if !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber }) { operation = String(name) }
+        }
         // `An error occurred (CODE) when calling … operation: MESSAGE`
         if let open = t.firstIndex(of: "("), let close = t[open...].firstIndex(of: ")") {
             let code = String(t[t.index(after: open)..<close])
