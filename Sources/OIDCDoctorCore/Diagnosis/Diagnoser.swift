@@ -329,6 +329,10 @@ private struct Walk {
                 for e in s.statement.principal.entries {
                     if e.type != "Federated" {
                         why.append("\(e.type) principal \(e.value.text.debugDescription) is not a web identity provider (use Federated)")
+                    } else if e.value.text.contains("*") || e.value.text.contains("?") {
+                        why.append("\(e.value.text.debugDescription) has a wildcard, but a principal is compared exactly: wildcards cannot match part of a principal ARN (Access Analyzer: UNSUPPORTED_WILDCARD_IN_PRINCIPAL)")
+                    } else if !e.value.text.hasPrefix("arn:") {
+                        why.append("\(e.value.text.debugDescription) is a bare name, which only Amazon Cognito, Login with Amazon, Facebook and Google use; a GitLab instance is named by its IAM OIDC provider ARN")
                     } else if let a = ARN(e.value.text) {
                         let url = a.resource.hasPrefix("oidc-provider/") ? String(a.resource.dropFirst(14)) : a.resource
                         if url != caller.providerURL {
