@@ -8,9 +8,10 @@ private let fixedToken = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIiwidHlwIjoiSldUIn0."
     + "c2ln"
 private let fixedPolicy = #"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/gitlab.example.com"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringLike": {"gitlab.example.com:sub": "project_path:mygroup/*"}}}]}"#
 
-private func diagnoseAndRender(token: String, policy: String) {
-    let request = DiagnosisRequest(token: .init(text: token, source: "token"), policy: .init(text: policy, source: "policy"),
+private func diagnoseAndRender(token: String, policy: String, rcp: String? = nil) {
+    var request = DiagnosisRequest(token: .init(text: token, source: "token"), policy: .init(text: policy, source: "policy"),
                                    parameters: RequestParameters(at: 1_795_777_800))
+    if let rcp { request.rcps = [.init(text: rcp, source: "rcp")] }
     let d = Diagnoser.diagnose(request)
     _ = TextReport.render(d, options: .init(color: true, unicode: true, width: 80))
     _ = JSONReport.render(d)
@@ -39,6 +40,7 @@ public func fuzzReaders(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         _ = ObservedError(text).knownCause
         diagnoseAndRender(token: fixedToken, policy: text)
         diagnoseAndRender(token: text, policy: fixedPolicy)
+        diagnoseAndRender(token: fixedToken, policy: fixedPolicy, rcp: text)
     }
     return 0
 }

@@ -50,20 +50,21 @@ struct Check: ParsableCommand {
     @Option(help: "The --role-session-name the job passes.") var sessionName: String?
     @Option(help: "The --duration-seconds the job passes.") var duration: Int?
     @Option(help: "The runner's public IP as AWS sees it, for conditions on aws:SourceIp.") var sourceIp: String?
+    @Option(help: "An AWS Organizations resource control policy (JSON or describe-policy output); repeatable.") var rcp: [String] = []
     @Option(help: "The error line from the job log, to check the prediction against what AWS said.") var stsError: String?
     @Option(help: "text, json or markdown.") var format: OutputFormat = .text
 
     func validate() throws {
         if let at, TimeText.parse(at) == nil { throw ValidationError("--at \(at.debugDescription): expected RFC 3339 (2026-11-27T11:10:00Z) or epoch seconds") }
         if let sourceIp, !RequestParameters.isIPAddress(sourceIp) { throw ValidationError("--source-ip \(sourceIp.debugDescription): expected an IPv4 or IPv6 address (203.0.113.7, 2001:db8::7)") }
-        if [token, policy, jwks].compactMap({ $0 }).filter({ $0 == "-" }).count + provider.filter({ $0 == "-" }).count > 1 {
+        if [token, policy, jwks].compactMap({ $0 }).filter({ $0 == "-" }).count + (provider + rcp).filter({ $0 == "-" }).count > 1 {
             throw ValidationError("only one input can be read from standard input (-)")
         }
     }
 
     /// Reads every input named on the command line (the full-screen view shares this).
     func request() throws -> DiagnosisRequest {
-        DiagnosisRequest(
+        var request = DiagnosisRequest(
                 token: .init(text: try InputSource.read(token, what: "token"), source: token),
                 policy: .init(text: try InputSource.read(policy, what: "policy"), source: policy),
                 providers: try provider.map { .init(text: try InputSource.read($0, what: "provider"), source: $0) },
@@ -71,6 +72,8 @@ struct Check: ParsableCommand {
                 parameters: RequestParameters(roleArn: roleArn, sessionName: sessionName, durationSeconds: duration,
                                               at: at.flatMap(TimeText.parse) ?? Int64(Date().timeIntervalSince1970), sourceIp: sourceIp),
             observed: stsError, role: role)
+        request.rcps = try rcp.map { .init(text: try InputSource.read($0, what: "RCP"), source: $0) }
+        return request
     }
 
     func run() throws {
@@ -140,6 +143,7 @@ struct Open: ParsableCommand {
     @Option(help: "The role ARN the job passes to STS.") var roleArn: String?
     @Option(help: "Which role, when --policy holds several.") var role: String?
     @Option(help: "The runner's public IP as AWS sees it, for conditions on aws:SourceIp.") var sourceIp: String?
+    @Option(help: "An AWS Organizations resource control policy; repeatable.") var rcp: [String] = []
 
     func validate() throws {
         if (token == nil) != (policy == nil) { throw ValidationError("give both --token and --policy, or neither (to open the inputs screen)") }
@@ -160,6 +164,7 @@ struct Open: ParsableCommand {
         if let roleArn { args += ["--role-arn", roleArn] }
         if let role { args += ["--role", role] }
         if let sourceIp { args += ["--source-ip", sourceIp] }
+        for r in rcp { args += ["--rcp", r] }
         let check = try Check.parse(args)
         let request: DiagnosisRequest
         do { request = try check.request() } catch let failure as InputSource.Failure {

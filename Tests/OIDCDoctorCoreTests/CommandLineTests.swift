@@ -131,6 +131,26 @@ import Testing
         #expect(out.contains("\\u{1b}]0;pwned"))
     }
 
+    /// `--rcp` through the real binary: a Deny in the organization's RCP is the answer, in every format.
+    @Test func resourceControlPolicyFromAFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("oidc-doctor-rcp-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let rcp = dir.appendingPathComponent("rcp.json")
+        try #"{"Version": "2012-10-17", "Statement": [{"Sid": "NoFederation", "Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRoleWithWebIdentity", "Resource": "*"}]}"#
+            .write(to: rcp, atomically: true, encoding: .utf8)
+        let sample = Fixtures.shared.appendingPathComponent("samples/allow-seed-main")
+        let args = ["check", "--token", sample.appendingPathComponent("token.jwt").path, "--policy", sample.appendingPathComponent("policy.json").path,
+                    "--at", "2026-11-27T11:10:00Z", "--rcp", rcp.path]
+        let (status, out, _) = try Fixtures.run(args + ["--format", "json"])
+        #expect(status == 1)
+        #expect(out.contains("\"primaryCause\": \"rcp.explicit-deny\""))
+        let (_, text, _) = try Fixtures.run(args)
+        #expect(text.contains("✗ rcp") || text.contains("x rcp"), "\(text)")
+        let (both, _, err) = try Fixtures.run(["check", "--token", "-", "--policy", "x", "--rcp", "-"], stdin: Data("x".utf8))
+        #expect(both == 2 && err.contains("only one input can be read from standard input"))
+    }
+
     @Test func auditExitCodesAndJSON() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("oidc-doctor-audit-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

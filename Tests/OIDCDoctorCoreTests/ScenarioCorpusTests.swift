@@ -46,9 +46,11 @@ struct Scenario: CustomTestStringConvertible, Sendable {
             roleArn: plain["roleArn"]?.string, sessionName: plain["sessionName"]?.string,
             durationSeconds: plain["duration"]?.integer.map(Int.init),
             at: plain["at"]?.string.flatMap(TimeText.parse) ?? Fixtures.defaultAt, sourceIp: plain["sourceIp"]?.string)
-        return Scenario(file: file, name: name,
-                        request: DiagnosisRequest(token: .init(text: tokenText, source: "token"), policy: .init(text: policyText, source: "policy.json"), providers: providers, jwks: jwks, parameters: params, observed: plain["stsError"]?.string),
-                        expect: plain["expect"] ?? .object([]))
+        var request = DiagnosisRequest(token: .init(text: tokenText, source: "token"), policy: .init(text: policyText, source: "policy.json"), providers: providers, jwks: jwks, parameters: params, observed: plain["stsError"]?.string)
+        if case .array(let rs)? = c["rcps"]?.value {
+            request.rcps = rs.enumerated().map { .init(text: text.slice($0.element.range), source: "rcp\($0.offset).json") }
+        }
+        return Scenario(file: file, name: name, request: request, expect: plain["expect"] ?? .object([]))
     }
 }
 

@@ -26,6 +26,7 @@ private struct Walk {
     var token: IDToken?
     var role: RoleInput?
     var providers: [OIDCProvider] = []
+    var rcps: [ResourceControlPolicy] = []
     var context: RequestContext?
     var caller: CallerPrincipal?
     var signature = SignatureStatus.unverified
@@ -47,6 +48,7 @@ private struct Walk {
         let (partition, account) = roleAccount()
         readProviders(r.providers, partition: partition, account: account)
         readKeySet(r.jwks)
+        readRCPs(r.rcps)
         requestParameters()
         guard let token else {
             if let role { findings += TrustLint.findings(role.policy) }
@@ -65,6 +67,8 @@ private struct Walk {
         audience(token)
         signatureStep(token)
         time(token)
+        // An explicit Deny anywhere beats every Allow: the organization's RCPs come before the trust policy's verdict.
+        resourceControlPolicies(prefix: prefix)
         if let role {
             trustPolicy(role.policy, token: token, prefix: prefix)
             // A lint warning on the very place an error already explains would say it twice.
@@ -118,6 +122,16 @@ private struct Walk {
         do { jwks = try JWKS(json: input.text) } catch {
             unknown = true
             add(Finding(.inputInvalid, .error, detail: "key set \(input.source): \(error.message)", fix: "pass the issuer's JWKS, e.g. saved from https://<gitlab>/oauth/discovery/keys"))
+        }
+    }
+
+    mutating func readRCPs(_ inputs: [DiagnosisRequest.Input]) {
+        for input in inputs {
+            do { rcps.append(try ResourceControlPolicy.read(input.text, source: input.source)) } catch {
+                unknown = true
+                add(Finding(.inputInvalid, .error, detail: "resource control policy \(input.source): \(error.located)",
+                            fix: "pass an RCP as JSON, or the output of aws organizations describe-policy --policy-id <p-…>"))
+            }
         }
     }
 
@@ -285,6 +299,47 @@ private struct Walk {
             status = .warn
         }
         step("time", status, "valid until \(expText)")
+    }
+
+    /// Explicit Denies of the resource control policies given; nothing when none was given.
+    mutating func resourceControlPolicies(prefix: String) {
+        guard !rcps.isEmpty, let context else { return }
+        let roleArn = parameters.roleArn ?? role?.roleArn
+        var denied: [String] = []
+        for rcp in rcps {
+            for r in PolicyEvaluator.evaluate(rcp, action: Diagnoser.action, roleArn: roleArn, context: context) where r.denies {
+                let s = r.statement
+                let p = rcp.policy.source.position(of: s.range.start)
+                let place = rcp.positionsAreInDecodedText ? "line \(p.line) of its Content" : "\(rcp.name):\(p.line):\(p.column)"
+                let who = s.sid.map { "statement \"\($0)\"" } ?? "statement \(s.index)"
+                var why = r.conditions.map { c in Self.whyHolds(c) }
+                if r.resourceMatched == nil, let res = s.resource {
+                    why.append("the role ARN is not known (pass --role-arn), so its \(res.negated ? "NotResource" : "Resource") \(res.patterns.map(\.text).joined(separator: ", ")) is assumed to cover the role")
+                }
+                let undocumented = r.conditions.flatMap(\.undocumented)
+                add(Finding(.rcpExplicitDeny, .error,
+                            detail: "resource control policy \(rcp.name), \(who) (\(place)), denies sts:AssumeRoleWithWebIdentity: its action\(s.resource == nil ? "" : ", resource") and every condition match this call\(why.isEmpty ? " (it has no condition)" : ": " + why.joined(separator: "; ")). An explicit Deny beats every Allow of the trust policy.\(undocumented.isEmpty ? "" : " AWS behaviour undocumented: " + undocumented.joined(separator: "; ") + ".")",
+                            fix: "have the organization's administrators exempt this call from \(who) of \(rcp.name): a condition that is false for this job's tokens (for example on \(prefix):sub), or the role excluded through the statement's Resource",
+                            stsError: .accessDenied()))
+                denied.append("\(rcp.name) \(who)")
+            }
+        }
+        if denied.isEmpty {
+            step("rcp", .pass, "no explicit Deny in the \(rcps.count) resource control polic\(rcps.count == 1 ? "y" : "ies") given")
+        } else {
+            step("rcp", .fail, "denied by \(denied.joined(separator: ", "))")
+        }
+    }
+
+    /// Why one condition of an applying Deny holds, in the words an admin needs.
+    static func whyHolds(_ c: ConditionResult) -> String {
+        let clause = c.clause
+        guard let entry = c.context else {
+            let principalKey = RequestContext.absentPrincipalKeys.contains(clause.keyLower) || clause.keyLower.hasPrefix("aws:principaltag/")
+            return "\(clause.op.written) on \(clause.key) holds because the key is absent\(principalKey ? " (a web identity caller is no principal of an account: anonymous requests carry no principal keys)" : "")"
+        }
+        let shown = entry.values.count == 1 ? entry.values[0].quotedDebug : "[" + entry.values.map(\.quotedDebug).joined(separator: ", ") + "]"
+        return "\(clause.op.written) on \(clause.key) holds for \(shown)"
     }
 
     mutating func trustPolicy(_ policy: TrustPolicy, token: IDToken, prefix: String) {

@@ -21,6 +21,8 @@ public struct DiagnosisRequest: Sendable {
     public var role: String?
     /// A policy already read (audit reads each file once); `policy` is then only its name.
     public var parsedRole: RoleInput?
+    /// AWS Organizations resource control policies (`--rcp`): raw or describe-policy output.
+    public var rcps: [Input] = []
 
     public init(token: Input, policy: Input, providers: [Input] = [], jwks: Input? = nil, parameters: RequestParameters, observed: String? = nil, role: String? = nil) {
         self.role = role

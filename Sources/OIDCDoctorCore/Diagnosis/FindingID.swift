@@ -64,6 +64,8 @@ public enum FindingID: String, Sendable, CaseIterable {
     /// The `--sts-error` text names a failure whose cause lies outside token, policy and provider
     /// (the issuer's network or TLS, the job's script, the role ARN): explained from the text alone.
     case observedKnownFailure = "observed.known-failure"
+    /// An explicit Deny in a resource control policy given with `--rcp` applies to this call.
+    case rcpExplicitDeny = "rcp.explicit-deny"
 
     public var title: String {
         switch self {
@@ -106,6 +108,7 @@ public enum FindingID: String, Sendable, CaseIterable {
         case .sessionSetSourceIdentity: "the token sets a source identity but sts:SetSourceIdentity is not allowed"
         case .inputInvalid: "an input cannot be read"
         case .observedKnownFailure: "the error from the job log has a known cause outside the trust policy"
+        case .rcpExplicitDeny: "a resource control policy of the organization denies the call"
         }
     }
 }

@@ -102,7 +102,11 @@ public struct RequestContext: Sendable {
     }
 
     /// Keys whose presence during this call AWS does not document.
-    public static let unconfirmedKeys: Set<String> = ["aws:currenttime", "aws:epochtime", "aws:sourceip", "aws:federatedprovider", "aws:securetransport", "aws:requestedregion", "aws:useragent"]
+    public static let unconfirmedKeys: Set<String> = ["aws:currenttime", "aws:epochtime", "aws:sourceip", "aws:federatedprovider", "aws:securetransport", "aws:requestedregion", "aws:useragent",
+                                                      "aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths", "aws:principalisawsservice", "aws:principalservicename", "aws:principalorgpaths"]
+
+    /// Principal keys, documented as absent from anonymous requests such as this one (reference §1.3).
+    public static let absentPrincipalKeys: Set<String> = ["aws:principalarn", "aws:principalaccount", "aws:principalorgid", "aws:principaltype", "aws:userid"]
 
     /// `unconfirmedKeys.contains(lower)`; every such key starts with `aws:`, so most keys skip the hashing.
     static func isUnconfirmed(_ lower: String) -> Bool {

@@ -10,19 +10,25 @@ public struct PolicyInvalid: Error, Sendable {
 }
 
 /// The IAM policy grammar on top of the JSON reader, restricted to what a role trust policy may hold.
+/// The two policy grammars this tool reads: a role's trust policy, and an AWS Organizations resource
+/// control policy (which names a `Resource`, and whose `Principal` is always `"*"`).
+public enum PolicyKind: Sendable {
+    case trust, resourceControl
+}
+
 public enum PolicyParser {
     static let knownVersions: Set<String> = ["2012-10-17", "2008-10-17"]
 
-    public static func parse(_ text: String) throws(PolicyInvalid) -> TrustPolicy {
+    public static func parse(_ text: String, kind: PolicyKind = .trust) throws(PolicyInvalid) -> TrustPolicy {
         let doc: JSONReader.Document
         do { doc = try JSONReader.read(text) } catch {
             throw PolicyInvalid(message: "not valid JSON: \(error.message)", range: LineRange(line: error.line, column: error.column, endLine: error.line, endColumn: error.column + 1))
         }
-        return try parse(doc)
+        return try parse(doc, kind: kind)
     }
 
-    public static func parse(_ doc: JSONReader.Document) throws(PolicyInvalid) -> TrustPolicy {
-        var p = Grammar(source: doc.text)
+    public static func parse(_ doc: JSONReader.Document, kind: PolicyKind = .trust) throws(PolicyInvalid) -> TrustPolicy {
+        var p = Grammar(source: doc.text, kind: kind)
         return try p.policy(doc.root, duplicates: doc.duplicates)
     }
 
@@ -32,8 +38,16 @@ public enum PolicyParser {
 
 private struct Grammar {
     let source: SourceText
+    let kind: PolicyKind
     /// Policies repeat the same principal ARN and operators in every statement: parse each text once.
     var arnCache: [(text: String, arn: ARN?)] = []
+
+    init(source: SourceText, kind: PolicyKind) {
+        self.source = source
+        self.kind = kind
+    }
+
+    var documentName: String { kind == .trust ? "a trust policy" : "a resource control policy" }
     var operatorCache: [(text: String, op: ConditionOperator)] = []
 
     func invalid(_ message: String, _ range: SourceRange) -> PolicyInvalid {
@@ -42,13 +56,13 @@ private struct Grammar {
 
     mutating func policy(_ root: JSONNode, duplicates: [JSONDuplicateKey]) throws(PolicyInvalid) -> TrustPolicy {
         guard let members = root.members else {
-            throw invalid("a trust policy is a JSON object, this is \(root.value.kindName)", root.range)
+            throw invalid("\(documentName) is a JSON object, this is \(root.value.kindName)", root.range)
         }
         var version: String?
         var statementNode: JSONNode?
         if root.member("Statement") == nil {
             let keys = members.prefix(6).map { "\"\($0.key)\"" }.joined(separator: ", ")
-            throw invalid("no \"Statement\": this JSON is not a trust policy (top-level keys: \(keys.isEmpty ? "none" : keys)); expected a policy or aws iam get-role output", root.range)
+            throw invalid("no \"Statement\": this JSON is not \(documentName) (top-level keys: \(keys.isEmpty ? "none" : keys)); expected \(kind == .trust ? "a policy or aws iam get-role output" : "a policy or aws organizations describe-policy output")", root.range)
         }
         for m in members {
             switch m.key {
@@ -63,7 +77,7 @@ private struct Grammar {
             default:
                 let known = ["Version", "Statement", "Id"]
                 let hint = known.first { editDistance($0.lowercased(), m.key.lowercased()) <= 2 }.map { " (did you mean \"\($0)\"?)" } ?? ""
-                throw invalid("\"\(m.key)\" is not a policy element\(hint); a trust policy has Version, Id and Statement", m.keyRange)
+                throw invalid("\"\(m.key)\" is not a policy element\(hint); \(documentName) has Version, Id and Statement", m.keyRange)
             }
         }
         guard let stmts = statementNode else { throw invalid("no \"Statement\"", root.range) }
@@ -149,6 +163,7 @@ private struct Grammar {
         var principal: PrincipalSpec?
         var action: ActionSpec?
         var conditions: [ConditionClause] = []
+        var resource: ResourceSpec?
         for m in members {
             switch m.key {
             case "Sid":
@@ -159,13 +174,20 @@ private struct Grammar {
                     throw invalid("\"Effect\" must be \"Allow\" or \"Deny\" (case-sensitive)", m.value.range)
                 }
                 effect = e
-            case "Principal": principal = try principalSpec(m.value)
+            case "Principal":
+                principal = try principalSpec(m.value)
+                if kind == .resourceControl, case .entries = principal {
+                    throw invalid("in a resource control policy \"Principal\" must be \"*\" (conditions say whom a statement is about)", m.value.range)
+                }
             case "Action", "NotAction":
                 if action != nil { throw invalid("a statement has either \"Action\" or \"NotAction\", not both", m.keyRange) }
                 action = ActionSpec(negated: m.key == "NotAction", patterns: try stringList(m.value, what: m.key, allowEmpty: false), range: m.value.range)
             case "Condition": conditions = try conditionBlock(m.value)
             case "NotPrincipal":
                 throw invalid("role trust policies do not support \"NotPrincipal\"; use \"Principal\" (Access Analyzer: ROLE_TRUST_POLICY_SYNTAX_ERROR_NOTPRINCIPAL)", m.keyRange)
+            case "Resource" where kind == .resourceControl, "NotResource" where kind == .resourceControl:
+                if resource != nil { throw invalid("a statement has either \"Resource\" or \"NotResource\", not both", m.keyRange) }
+                resource = ResourceSpec(negated: m.key == "NotResource", patterns: try stringList(m.value, what: m.key, allowEmpty: false), range: m.value.range)
             case "Resource", "NotResource":
                 throw invalid("a trust policy cannot name a resource: IAM answers \"Has prohibited field \(m.key)\"; remove it", m.keyRange)
             default:
@@ -175,9 +197,12 @@ private struct Grammar {
             }
         }
         guard let e = effect else { throw invalid("statement \(index) has no \"Effect\"", node.range) }
-        guard let p = principal else { throw invalid("statement \(index) has no \"Principal\"; a trust policy must name who may assume the role", node.range) }
+        guard let p = principal else {
+            throw invalid(kind == .trust ? "statement \(index) has no \"Principal\"; a trust policy must name who may assume the role"
+                                         : "statement \(index) has no \"Principal\"; in a resource control policy it is \"*\"", node.range)
+        }
         guard let a = action else { throw invalid("statement \(index) has no \"Action\"", node.range) }
-        return PolicyStatement(index: index, sid: sid, effect: e, principal: p, action: a, conditions: conditions, range: node.range)
+        return PolicyStatement(index: index, sid: sid, effect: e, principal: p, action: a, conditions: conditions, range: node.range, resource: resource)
     }
 
     mutating func principalSpec(_ node: JSONNode) throws(PolicyInvalid) -> PrincipalSpec {

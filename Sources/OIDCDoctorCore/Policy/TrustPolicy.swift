@@ -30,6 +30,15 @@ public struct PolicyStatement: Sendable {
     public var action: ActionSpec
     public var conditions: [ConditionClause]
     public var range: SourceRange
+    /// `Resource`/`NotResource`: only in a resource control policy (a trust policy cannot name one).
+    public var resource: ResourceSpec? = nil
+}
+
+public struct ResourceSpec: Sendable {
+    /// True for `NotResource`.
+    public var negated: Bool
+    public var patterns: [PolicyString]
+    public var range: SourceRange
 }
 
 public enum PrincipalSpec: Sendable {
