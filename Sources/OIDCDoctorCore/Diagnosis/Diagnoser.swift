@@ -526,7 +526,8 @@ private struct Walk {
         let predictedText = predicted.map { "\($0.code): \($0.message)" } ?? "credentials issued"
         var reasons = [
             "the job used another role ARN or account than the one given here (check the --role-arn in the job's script and that the role exists)",
-            "a resource control policy (RCP) of the organization denies the call; RCPs are not given to this tool",
+            rcps.isEmpty ? "a resource control policy (RCP) of the organization denies the call; pass it with --rcp to check"
+                         : "a resource control policy (RCP) of the organization other than the \(rcps.count) given denies the call",
             "the token or policy given here is not the one the job used (another job's token, a policy changed since, another environment)",
         ]
         if predicted == nil { reasons.insert("the provider, signature or key set differs on AWS's side (pass --provider and --jwks to check them)", at: 1) }
