@@ -219,6 +219,7 @@ struct Audit: ParsableCommand {
     @Option(help: "A job's ID token, to say which roles it can assume.") var token: String?
     @Option(help: "OIDC provider output; repeatable.") var provider: [String] = []
     @Option(help: "The account's role ARN form, for templates (AWS::AccountId, partition).") var roleArn: String?
+    @Option(help: "An AWS Organizations resource control policy, weighed with --token; repeatable.") var rcp: [String] = []
     @Option(help: "When the call is made: RFC 3339 or epoch seconds (default: now).") var at: String?
     @Option(help: "text, json or markdown; without it, a terminal shows the roles list.") var format: OutputFormat?
 
@@ -240,8 +241,15 @@ struct Audit: ParsableCommand {
             }
             let tokenInput = try token.map { DiagnosisRequest.Input(text: try InputSource.read($0, what: "token"), source: $0) }
             let providerInputs = try provider.map { DiagnosisRequest.Input(text: try InputSource.read($0, what: "provider"), source: $0) }
+            let rcpInputs = try rcp.map { DiagnosisRequest.Input(text: try InputSource.read($0, what: "RCP"), source: $0) }
+            for r in rcpInputs {
+                // Read once here: an unreadable RCP is bad input, not a question mark on every role.
+                do { _ = try ResourceControlPolicy.read(r.text, source: r.source) } catch {
+                    throw InputSource.Failure(description: "RCP \(r.source): \(error.located)")
+                }
+            }
             let params = RequestParameters(roleArn: roleArn, at: at.flatMap(TimeText.parse) ?? Int64(Date().timeIntervalSince1970))
-            var report = Auditor.audit(sources, token: tokenInput, providers: providerInputs, parameters: params)
+            var report = Auditor.audit(sources, token: tokenInput, providers: providerInputs, parameters: params, rcps: rcpInputs)
             report.unreadable = unreadable + report.unreadable
             let print = { (format: OutputFormat) in
                 let text: String

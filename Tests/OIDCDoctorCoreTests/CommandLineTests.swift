@@ -149,6 +149,13 @@ import Testing
         #expect(text.contains("✗ rcp") || text.contains("x rcp"), "\(text)")
         let (both, _, err) = try Fixtures.run(["check", "--token", "-", "--policy", "x", "--rcp", "-"], stdin: Data("x".utf8))
         #expect(both == 2 && err.contains("only one input can be read from standard input"))
+        // audit weighs the RCP in whether the token can assume each role.
+        let audit = ["audit", "--roles", sample.appendingPathComponent("policy.json").path, "--token", sample.appendingPathComponent("token.jwt").path,
+                     "--at", "2026-11-27T11:10:00Z", "--format", "json"]
+        let (_, without, _) = try Fixtures.run(audit)
+        #expect(without.contains("\"canAssume\": true"))
+        let (_, with, _) = try Fixtures.run(audit + ["--rcp", rcp.path])
+        #expect(with.contains("\"canAssume\": false") && with.contains("\"primaryCause\": \"rcp.explicit-deny\""), "\(with)")
     }
 
     @Test func auditExitCodesAndJSON() throws {

@@ -45,7 +45,9 @@ public enum Auditor {
         }
     }
 
-    public static func audit(_ sources: [Source], token: DiagnosisRequest.Input?, providers: [DiagnosisRequest.Input], parameters: RequestParameters) -> AuditReport {
+    /// `rcps`: the organization's resource control policies, weighed in whether the token can assume each role.
+    public static func audit(_ sources: [Source], token: DiagnosisRequest.Input?, providers: [DiagnosisRequest.Input], parameters: RequestParameters,
+                             rcps: [DiagnosisRequest.Input] = []) -> AuditReport {
         var roles: [AuditedRole] = []
         var unreadable: [String] = []
         for src in sources {
@@ -75,6 +77,7 @@ public enum Auditor {
                     if let token {
                         var request = DiagnosisRequest(token: token, policy: .init(text: "", source: e.name), providers: providers, parameters: parameters)
                         request.parsedRole = input
+                        request.rcps = rcps
                         if request.parameters.roleArn == nil, let arn = role.arn { request.parameters.roleArn = arn }
                         let d = Diagnoser.diagnose(request)
                         role.canAssume = d.decision == .allow ? true : (d.decision == .deny ? false : nil)
