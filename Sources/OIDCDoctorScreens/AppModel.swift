@@ -21,7 +21,7 @@ public enum Message: Sendable, Equatable {
 
 /// One of the three inputs of the Inputs screen.
 public struct InputSlot: Sendable {
-    public enum Kind: String, Sendable { case token = "Token", policy = "Trust policy", provider = "Provider (optional)", stsError = "STS error (optional)" }
+    public enum Kind: String, Sendable { case token = "Token", policy = "Trust policy", provider = "Provider (optional)", stsError = "STS error (optional)", rcp = "RCP (optional)" }
     public var kind: Kind
     public var text: String = ""
     public var source: String = ""
@@ -70,6 +70,12 @@ public struct InputSlot: Sendable {
                 let ps = try OIDCProvider.read(text, source: source, partition: nil, account: nil)
                 return (true, ps.map { "provider \($0.effectiveURL ?? "?")\($0.clientIDs.map { ", client IDs \($0.joined(separator: ", "))" } ?? "")" }.joined(separator: "; "))
             } catch { return (false, error.message) }
+        case .rcp:
+            do {
+                let r = try ResourceControlPolicy.read(text, source: source)
+                let denies = r.policy.statements.filter { $0.effect == .deny }.count
+                return (true, "resource control policy \(r.name), \(r.policy.statements.count) statement\(r.policy.statements.count == 1 ? "" : "s"), \(denies) Deny")
+            } catch { return (false, error.located) }
         }
     }
 }
@@ -88,7 +94,10 @@ public struct AppModel: Sendable {
     public var glyphs: Glyphs
 
     // Inputs
-    public var slots = [InputSlot(kind: .token), InputSlot(kind: .policy), InputSlot(kind: .provider), InputSlot(kind: .stsError)]
+    public var slots = [InputSlot(kind: .token), InputSlot(kind: .policy), InputSlot(kind: .provider), InputSlot(kind: .stsError), InputSlot(kind: .rcp)]
+    /// Inputs from the command line beyond what the slots hold (a second provider or RCP), kept for re-diagnosis.
+    var extraProviders: [DiagnosisRequest.Input] = []
+    var extraRCPs: [DiagnosisRequest.Input] = []
     public var selectedSlot = 0
     public enum Prompt: Sendable, Equatable { case none, typing, path(String), env(String), savePath(String), confirmOverwrite(String) }
     public var prompt = Prompt.none
@@ -128,6 +137,16 @@ public struct AppModel: Sendable {
             slots[2].text = p.text
             slots[2].source = p.source
         }
+        extraProviders = Array(request.providers.dropFirst())
+        if let o = request.observed {
+            slots[3].text = o
+            slots[3].source = "--sts-error"
+        }
+        if let r = request.rcps.first {
+            slots[4].text = r.text
+            slots[4].source = r.source
+        }
+        extraRCPs = Array(request.rcps.dropFirst())
         open(request)
     }
 
@@ -402,10 +421,13 @@ public struct AppModel: Sendable {
             if force { message = "the token and the trust policy are needed to diagnose" }
             return []
         }
-        let providers = slots[2].text.isEmpty ? [] : [DiagnosisRequest.Input(text: slots[2].text, source: slots[2].source)]
+        let providers = (slots[2].text.isEmpty ? [] : [DiagnosisRequest.Input(text: slots[2].text, source: slots[2].source)]) + extraProviders
         let at = request?.parameters ?? RequestParameters(at: currentTime)
-        open(DiagnosisRequest(token: .init(text: slots[0].text, source: slots[0].source), policy: .init(text: slots[1].text, source: slots[1].source),
-                              providers: providers, parameters: at, observed: slots[3].text.isEmpty ? nil : slots[3].text))
+        // The command line's other choices (--role, --jwks, --role-arn, --at, …) stay.
+        var r = DiagnosisRequest(token: .init(text: slots[0].text, source: slots[0].source), policy: .init(text: slots[1].text, source: slots[1].source),
+                                 providers: providers, jwks: request?.jwks, parameters: at, observed: slots[3].text.isEmpty ? nil : slots[3].text, role: request?.role)
+        r.rcps = (slots[4].text.isEmpty ? [] : [DiagnosisRequest.Input(text: slots[4].text, source: slots[4].source)]) + extraRCPs
+        open(r)
         screen = .diagnosis
         title = "diagnosis"
         return []

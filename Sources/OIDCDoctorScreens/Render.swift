@@ -304,7 +304,9 @@ enum InputsScreen {
     static func draw(_ c: inout Canvas, _ m: AppModel) {
         let g = m.glyphs
         Render.titleBar(&c, m, "inputs")
-        c.put(g.text("Paste (or type, load, read from an environment variable) the job's ID token and the role's trust policy."), x: 1, y: 2, role: .plain, limit: c.width - 2)
+        c.put(g.text("Paste, type or load the job's ID token and the role's trust policy."), x: 1, y: 2, role: .plain, limit: c.width - 2)
+        // A blank line between slots where the height allows; at 80×24 the prompt line must still fit.
+        let spacing = c.height >= 4 + m.slots.count * 4 + 4 ? 4 : 3
         var y = 4
         for (i, slot) in m.slots.enumerated() {
             let sel = i == m.selectedSlot
@@ -315,7 +317,7 @@ enum InputsScreen {
             } else {
                 c.put("\(g.skip) empty", x: 24, y: y, role: .dim)
             }
-            y += 4
+            y += spacing
         }
         switch m.prompt {
         case .path(let p):

@@ -160,7 +160,8 @@ import Testing
         m.prepareFrame()
         #expect(m.slots[3].recognition?.ok == true)
         #expect(Render.canvas(m, width: 80, height: 24).rows().joined().contains("known cause: the job passed an empty token"))
-        _ = m.update(.key(.down))
+        _ = m.update(.key(.down))  // the RCP slot
+        _ = m.update(.key(.down))  // round to the token
         _ = m.update(.key(.paste(DemoScenario.all[5].token)))
         _ = m.update(.key(.down))
         _ = m.update(.key(.paste(DemoScenario.all[5].policy)))
@@ -183,12 +184,28 @@ import Testing
         #expect(m.slots[0].recognition?.ok == true)
     }
 
+    /// The RCP slot is read as it is filled, and its Deny is the verdict.
+    @Test func rcpSlotDeniesTheCall() {
+        var m = AppModel()
+        _ = m.update(.key(.up))  // up from the token wraps to the last slot
+        #expect(m.slots[m.selectedSlot].kind == .rcp)
+        _ = m.update(.key(.paste(#"{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": "*", "Action": "sts:*", "Resource": "*"}]}"#)))
+        m.prepareFrame()
+        #expect(m.slots[4].recognition?.summary == "resource control policy pasted, 1 statement, 1 Deny")
+        _ = m.update(.key(.down))
+        _ = m.update(.key(.paste(DemoScenario.all[5].token)))
+        _ = m.update(.key(.down))
+        _ = m.update(.key(.paste(DemoScenario.all[5].policy)))
+        #expect(m.diagnosis?.primaryCause == .rcpExplicitDeny)
+    }
+
     @Test func stsErrorSlotIsComparedWithThePrediction() {
         var m = AppModel()
         for _ in 0..<3 { _ = m.update(.key(.down)) }
         _ = m.update(.key(.paste("An error occurred (AccessDenied) when calling the AssumeRoleWithWebIdentity operation: Not authorized to perform sts:AssumeRoleWithWebIdentity")))
         #expect(m.slots[3].recognition?.summary.hasPrefix("AccessDenied: Not authorized") == true)
-        _ = m.update(.key(.down))
+        _ = m.update(.key(.down))  // the RCP slot
+        _ = m.update(.key(.down))  // round to the token
         _ = m.update(.key(.paste(DemoScenario.all[5].token)))  // the allowed demo
         _ = m.update(.key(.down))
         _ = m.update(.key(.paste(DemoScenario.all[5].policy)))
