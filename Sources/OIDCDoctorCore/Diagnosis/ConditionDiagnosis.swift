@@ -3,6 +3,11 @@
 struct ConditionDiagnosis {
     let prefix: String
     let policy: TrustPolicy
+    /// Whether the token has a claim of this name (an absent key may come from an absent claim).
+    var hasClaim: (String) -> Bool = { _ in false }
+
+    /// Claims some sources list as keys of a generic provider and AWS's own text does not (reference §1.2).
+    static let unconfirmedClaimKeys: Set<String> = ["email", "azp"]
 
     func finding(for r: ConditionResult, statement: PolicyStatement) -> Finding {
         var f = classify(r)
@@ -138,6 +143,19 @@ struct ConditionDiagnosis {
         let pre = String(key[..<colon])
         let claim = String(key[key.index(after: colon)...])
         let preLower = pre.lowercased()
+        if preLower == prefix.lowercased(), Self.unconfirmedClaimKeys.contains(claim.lowercased()) {
+            let undocumented = "Whether AWS creates \(key) from a token's \(claim) claim is AWS behaviour undocumented"
+            if !hasClaim(claim) {
+                let email = prefix == "gitlab.com" ? " (GitLab puts the address in user_email: use the key gitlab.com:user_email)" : " (GitLab puts the address in user_email, which is no key for this provider)"
+                return Finding(.conditionValueMismatch, .error,
+                    detail: "this token has no \(claim) claim\(claim.lowercased() == "email" ? email : ""), so \(key) is absent whatever AWS does and \(c.op.written) is false. \(undocumented).",
+                    fix: prefix == "gitlab.com" && claim.lowercased() == "email" ? "rename the key at \(at) to \"gitlab.com:user_email\""
+                        : "remove the condition at \(at): GitLab's tokens have no \(claim) claim; restrict the job through \(prefix):sub instead")
+            }
+            return Finding(.conditionUnsupportedKey, .error,
+                detail: "\(undocumented); this diagnosis assumes it does not (AWS's list of keys for a generic provider names :sub, :aud, :oaud and :amr), so \(c.op.written) is false.",
+                fix: subRewrite(claim: claim, values: c.values.map(\.text), at: at))
+        }
         if preLower == prefix.lowercased() {
             let isGitLabComKey = RequestContext.gitlabComKeys.contains(claim.lowercased())
             let known = RequestContext.genericKeys.contains(claim.lowercased()) || (prefix == "gitlab.com" && isGitLabComKey)

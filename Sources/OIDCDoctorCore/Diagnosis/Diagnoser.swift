@@ -346,7 +346,8 @@ private struct Walk {
         guard let context, let caller else { return }
         let eval = PolicyEvaluator.evaluate(policy, caller: caller, action: Diagnoser.action, context: context)
         statements = eval.statements
-        let cd = ConditionDiagnosis(prefix: prefix, policy: policy)
+        var cd = ConditionDiagnosis(prefix: prefix, policy: policy)
+        cd.hasClaim = { token.claims[$0] != nil }
         switch eval.decision {
         case .allow:
             let d = eval.determining.map { s in statements[s].statement.sid.map { "\"\($0)\"" } ?? "statement \(s)" }
