@@ -16,10 +16,24 @@ public struct JSONReader {
         public var text: SourceText
         /// True when a UTF-8 byte order mark preceded the text (tolerated, reported as a note).
         public var hadByteOrderMark: Bool
+        /// The white-space bytes between the tokens of `text`, counted while reading (nil for a document
+        /// made otherwise): what the policy size quota does not count outside strings.
+        var spaceBytes: Int? = nil
     }
 
     public static func read(_ text: String, limits: Limits = Limits()) throws(JSONSyntaxError) -> Document {
-        try read(bytes: Array(text.utf8), limits: limits)
+        try read(bytes: utf8Bytes(text), limits: limits)
+    }
+
+    /// `Array(text.utf8)`, copied in one go when the string's storage is contiguous (it nearly always is).
+    static func utf8Bytes(_ text: String) -> [UInt8] {
+        text.utf8.withContiguousStorageIfAvailable { src in
+            // `Array(src)` copies byte by byte; this is a memcpy.
+            Array(unsafeUninitializedCapacity: src.count) { dst, count in
+                if let from = src.baseAddress, src.count > 0 { dst.baseAddress!.initialize(from: from, count: src.count) }
+                count = src.count
+            }
+        } ?? Array(text.utf8)
     }
 
     public static func read(bytes: [UInt8], limits: Limits = Limits()) throws(JSONSyntaxError) -> Document {
@@ -42,7 +56,7 @@ public struct JSONReader {
                 if scanner.i < buffer.count {
                     throw scanner.error("unexpected \(scanner.describeHere()) after the end of the JSON value")
                 }
-                return Document(root: root, duplicates: scanner.duplicates, text: source, hadByteOrderMark: bom)
+                return Document(root: root, duplicates: scanner.duplicates, text: source, hadByteOrderMark: bom, spaceBytes: scanner.spaceBytes)
             }
         }
         return try result.get()
@@ -78,6 +92,8 @@ private struct Scanner {
     let limits: JSONReader.Limits
     let text: SourceText
     var i = 0
+    /// White-space bytes skipped so far (every byte `skipSpace` passes over is one).
+    var spaceBytes = 0
     var duplicates: [JSONDuplicateKey] = []
     /// Scratch stacks shared by every object and array: elements are collected here and moved out once
     /// into an exactly sized array, instead of growing a fresh array per container (1, 2, 4, 8 …).
@@ -108,6 +124,8 @@ private struct Scanner {
     }
 
     mutating func skipSpace() {
+        let from = i
+        defer { spaceBytes += i - from }
         while i < bytes.count {
             switch bytes[i] {
             case 0x20:

@@ -29,7 +29,14 @@ public enum PolicyParser {
 
     public static func parse(_ doc: JSONReader.Document, kind: PolicyKind = .trust) throws(PolicyInvalid) -> TrustPolicy {
         var p = Grammar(source: doc.text, kind: kind)
-        return try p.policy(doc.root, duplicates: doc.duplicates)
+        var policy = try p.policy(doc.root, duplicates: doc.duplicates)
+        // The reader counted the white space between tokens: the quota is every other character.
+        if let space = doc.spaceBytes {
+            policy.quotaCharacters = Grammar.quotaCount(doc.text.bytes, spaceBytes: space, byteOrderMark: doc.hadByteOrderMark)
+        } else {
+            policy.quotaCharacters = Grammar.quotaCount(doc.text.bytes)
+        }
+        return policy
     }
 
     /// The characters of `text` that count toward the trust policy size quota (reference §8).
@@ -100,7 +107,31 @@ private struct Grammar {
             }
             statements.append(s)
         }
-        return TrustPolicy(version: version, statements: statements, source: source, duplicateKeys: duplicates, quotaCharacters: Self.quotaCount(source.bytes))
+        return TrustPolicy(version: version, statements: statements, source: source, duplicateKeys: duplicates, quotaCharacters: 0)
+    }
+
+    /// `quotaCount(bytes)` of a text the JSON reader read whole, from the white space it skipped: outside
+    /// strings valid JSON has only ASCII (and a leading byte order mark), so the characters that count
+    /// are all UTF-8 lead bytes but that white space and the mark's lead byte.
+    static func quotaCount(_ bytes: [UInt8], spaceBytes: Int, byteOrderMark: Bool) -> Int {
+        bytes.withUnsafeBufferPointer { b in
+            let n = b.count
+            var continuation = 0
+            var i = 0
+            while i + 8 <= n {
+                let w = ByteWord.load(b, i)
+                i += 8
+                if w & ByteWord.highs == 0 { continue }  // plain ASCII
+                // Bytes 10xxxxxx flagged in their top bit; the multiply sums the flags into the top byte.
+                let flags = (w & ~(w << 1) & ByteWord.highs) >> 7
+                continuation &+= Int((flags &* ByteWord.ones) >> 56)
+            }
+            while i < n {
+                if b[i] & 0xC0 == 0x80 { continuation += 1 }
+                i += 1
+            }
+            return n - continuation - spaceBytes - (byteOrderMark ? 1 : 0)
+        }
     }
 
     /// Non-white-space characters outside strings; inside strings every character counts (reference §8).
