@@ -180,7 +180,17 @@ private struct Scanner {
 
     /// A String of `bytes[start..<end]`, which the scanner has already checked to be valid UTF-8.
     func makeString(_ start: Int, _ end: Int) -> String {
-        String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        let n = end - start
+        if n <= 0 { return "" }
+        if n <= 15 {
+            // A small string: made in place, and checked only when not ASCII (the decoding initializer
+            // validates every time). Same string either way, as the bytes are valid UTF-8.
+            return String(unsafeUninitializedCapacity: n) { out in
+                out.baseAddress!.initialize(from: bytes.baseAddress! + start, count: n)
+                return n
+            }
+        }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
     }
 
     mutating func number() throws(JSONSyntaxError) -> String {
