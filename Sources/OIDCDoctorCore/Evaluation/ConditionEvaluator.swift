@@ -27,8 +27,12 @@ public struct ConditionResult: Sendable {
 
 public enum ConditionEvaluator {
     public static func evaluate(_ clause: ConditionClause, statement: Int, context: RequestContext, expandVariables: Bool) -> ConditionResult {
+        evaluate(clause, statement: statement, context: context, expandVariables: expandVariables, entry: context.entry(lowercased: clause.keyLower))
+    }
+
+    /// `evaluate` with the clause key's context entry already looked up.
+    static func evaluate(_ clause: ConditionClause, statement: Int, context: RequestContext, expandVariables: Bool, entry: ContextEntry?) -> ConditionResult {
         let op = clause.op
-        let entry = context.entry(lowercased: clause.keyLower)
         var undocumented: [String] = []
         if op.caseDiffers { undocumented.append("operator written \"\(op.written)\"; whether AWS accepts it in another letter case is undocumented") }
         if RequestContext.isUnconfirmed(clause.keyLower) {

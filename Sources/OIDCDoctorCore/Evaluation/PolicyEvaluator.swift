@@ -85,10 +85,22 @@ public struct PolicyEvaluation: Sendable {
 
 public enum PolicyEvaluator {
     public static func evaluate(_ policy: TrustPolicy, caller: CallerPrincipal, action: String, context: RequestContext) -> PolicyEvaluation {
+        // Statements repeat the same condition keys (the same strings): each is looked up in the context once.
+        var looked: [(key: String, entry: ContextEntry?)] = []
+        let expands = policy.expandsVariables
         let results = policy.statements.map { s in
             let (pm, byWildcard) = principalMatch(s.principal, caller)
             let am = actionMatches(s.action, action)
-            let conds = s.conditions.map { ConditionEvaluator.evaluate($0, statement: s.index, context: context, expandVariables: policy.expandsVariables) }
+            let conds = s.conditions.map { c in
+                let entry: ContextEntry?
+                if let hit = looked.first(where: { $0.key == c.keyLower }) {
+                    entry = hit.entry
+                } else {
+                    entry = context.entry(lowercased: c.keyLower)
+                    if looked.count < 8 { looked.append((c.keyLower, entry)) }
+                }
+                return ConditionEvaluator.evaluate(c, statement: s.index, context: context, expandVariables: expands, entry: entry)
+            }
             return StatementResult(statement: s, principalMatched: pm, principalByWildcard: byWildcard, actionMatched: am, conditions: conds)
         }
         return PolicyEvaluation(action: action, statements: results)
