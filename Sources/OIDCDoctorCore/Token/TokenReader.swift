@@ -3,6 +3,22 @@
 public enum TokenReader {
     /// The compact token with paste artefacts removed.
     public static func clean(_ raw: String) -> String {
+        // The usual token has nothing to clean: no byte below 0x21 (so no white space) and no quote or
+        // `Bearer` at its start. Told on the text's own bytes, 8 at a time, without copying them.
+        let untouched = raw.utf8.withContiguousStorageIfAvailable { r -> Bool in
+            guard let f = r.first, f != 0x22, f != 0x27, f | 0x20 != UInt8(ascii: "b") else { return false }
+            var i = 0
+            while i + 8 <= r.count {
+                if ByteWord.hasLess(ByteWord.load(r, i), 0x21) != 0 { return false }
+                i += 8
+            }
+            while i < r.count {
+                if r[i] < 0x21 { return false }
+                i += 1
+            }
+            return true
+        } ?? false
+        if untouched { return raw }
         // Byte-level: a token is ASCII, and this runs on every keystroke-sized paste in the TUI.
         var b = ArraySlice(raw.utf8)
         func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
@@ -43,7 +59,7 @@ public enum TokenReader {
             throw TokenMalformed(segment: .whole, reason: "character U+\(String(format4: bad.value)) at offset \(offset) cannot appear in a JWT (expected base64url and '.')")
         }
         // Split bytes, not Characters: grapheme breaking over a 1 KB token costs more than decoding it.
-        let bytes = Array(compact.utf8)
+        let bytes = JSONReader.utf8Bytes(compact)
         let parts = bytes.split(separator: 0x2E, omittingEmptySubsequences: false)
         guard parts.count == 3 else {
             let hint: String
