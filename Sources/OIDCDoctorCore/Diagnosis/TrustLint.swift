@@ -158,6 +158,12 @@ public enum TrustLint {
         guard Wildcard.hasWildcard(pattern) else { return nil }
         // The usual pinned pattern (`…:ref_type:tag:ref:v*`) is told on the bytes, without splitting it.
         if pattern.utf8.withContiguousStorageIfAvailable({ ASCII.isASCII($0) && isTightASCII($0) }) == true { return nil }
+        return broadnessByParts(pattern)
+    }
+
+    /// `broadness` without the fast path for tight patterns (tests check the two agree).
+    static func broadnessByParts(_ pattern: String) -> String? {
+        guard Wildcard.hasWildcard(pattern) else { return nil }
         // Bytes: a run of `*` bytes is a run of `*` characters, anything else fails either way.
         if pattern.utf8.allSatisfy({ $0 == 0x2A }) { return "matches every sub: any project, any ref" }
         let parts = ASCII.split(pattern, 0x3A)
@@ -182,7 +188,9 @@ public enum TrustLint {
             reasons.append("any ref type (branch or tag)")
         }
         if let i = parts.lastIndex(of: "ref"), i + 1 < parts.count, parts[i + 1] == "*" {
-            reasons.append("every \(parts.firstIndex(of: "ref_type").map { parts[$0 + 1] == "tag" ? "tag" : "branch" } ?? "ref")")
+            // `ref_type` may be the last part of a malformed pattern: then its value is not known.
+            let type = parts.firstIndex(of: "ref_type").flatMap { $0 + 1 < parts.count ? parts[$0 + 1] : nil }
+            reasons.append("every \(type.map { $0 == "tag" ? "tag" : "branch" } ?? "ref")")
         }
         return reasons.isEmpty ? nil : reasons.joined(separator: "; ")
     }
