@@ -38,7 +38,9 @@ struct OIDCDoctor: ParsableCommand {
 }
 
 struct Check: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Diagnose a token against a trust policy, as AWS STS would decide.")
+    static let configuration = CommandConfiguration(
+        abstract: "Diagnose a token against a trust policy, as AWS STS would decide.",
+        discussion: "Exit status: 0 STS would issue credentials; 1 STS would refuse (the report names the cause); 2 no decision: bad usage or an input that cannot be read. --format json prints one object in every case.")
 
     @Option(help: "The job's ID token: a file, - for standard input, or env:NAME.") var token: String
     @Option(help: "The trust policy, or aws iam get-role output (file, -, env:NAME).") var policy: String
