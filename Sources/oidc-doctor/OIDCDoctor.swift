@@ -57,8 +57,8 @@ struct Check: ParsableCommand {
     @Option(help: "text, json or markdown.") var format: OutputFormat = .text
 
     func validate() throws {
-        if let at, TimeText.parse(at) == nil { throw ValidationError("--at \(at.debugDescription): expected RFC 3339 (2026-11-27T11:10:00Z) or epoch seconds") }
-        if let sourceIp, !RequestParameters.isIPAddress(sourceIp) { throw ValidationError("--source-ip \(sourceIp.debugDescription): expected an IPv4 or IPv6 address (203.0.113.7, 2001:db8::7)") }
+        try OptionCheck.at(at)
+        try OptionCheck.sourceIp(sourceIp)
         if [token, policy, jwks].compactMap({ $0 }).filter({ $0 == "-" }).count + (provider + rcp).filter({ $0 == "-" }).count > 1 {
             throw ValidationError("only one input can be read from standard input (-)")
         }
@@ -110,6 +110,8 @@ struct Decode: ParsableCommand {
     @Option(help: "The ID token: a file, - for standard input, or env:NAME.") var token: String
     @Option(help: "When to compare exp/iat/nbf against (default: now).") var at: String?
 
+    func validate() throws { try OptionCheck.at(at) }
+
     func run() throws {
         let text: String
         do { text = try InputSource.read(token, what: "token") } catch {
@@ -149,7 +151,8 @@ struct Open: ParsableCommand {
 
     func validate() throws {
         if (token == nil) != (policy == nil) { throw ValidationError("give both --token and --policy, or neither (to open the inputs screen)") }
-        if token == "-" || policy == "-" { throw ValidationError("the full-screen view reads its keys from standard input; pass files or env:NAME instead of -") }
+        if token == "-" || policy == "-" || rcp.contains("-") { throw ValidationError("the full-screen view reads its keys from standard input; pass files or env:NAME instead of -") }
+        try OptionCheck.sourceIp(sourceIp)
     }
 
     func run() throws {
@@ -222,8 +225,14 @@ struct Audit: ParsableCommand {
     @Option(help: "OIDC provider output; repeatable.") var provider: [String] = []
     @Option(help: "The account's role ARN form, for templates (AWS::AccountId, partition).") var roleArn: String?
     @Option(help: "An AWS Organizations resource control policy, weighed with --token; repeatable.") var rcp: [String] = []
+    @Option(help: "The runner's public IP as AWS sees it, for conditions on aws:SourceIp.") var sourceIp: String?
     @Option(help: "When the call is made: RFC 3339 or epoch seconds (default: now).") var at: String?
     @Option(help: "text, json or markdown; without it, a terminal shows the roles list.") var format: OutputFormat?
+
+    func validate() throws {
+        try OptionCheck.at(at)
+        try OptionCheck.sourceIp(sourceIp)
+    }
 
     func run() throws {
         var sources: [Auditor.Source] = []
@@ -250,7 +259,7 @@ struct Audit: ParsableCommand {
                     throw InputSource.Failure(description: "RCP \(r.source): \(error.located)")
                 }
             }
-            let params = RequestParameters(roleArn: roleArn, at: at.flatMap(TimeText.parse) ?? Int64(Date().timeIntervalSince1970))
+            let params = RequestParameters(roleArn: roleArn, at: at.flatMap(TimeText.parse) ?? Int64(Date().timeIntervalSince1970), sourceIp: sourceIp)
             var report = Auditor.audit(sources, token: tokenInput, providers: providerInputs, parameters: params, rcps: rcpInputs)
             report.unreadable = unreadable + report.unreadable
             let print = { (format: OutputFormat) in
@@ -280,5 +289,16 @@ struct Audit: ParsableCommand {
             FileHandle.standardError.write(Data("oidc-doctor: \(failure.description)\n".utf8))
             throw ExitCode(2)
         }
+    }
+}
+
+/// Checks shared by the subcommands' `validate()`: a bad value is a usage error (exit 2), never ignored.
+enum OptionCheck {
+    static func at(_ at: String?) throws {
+        if let at, TimeText.parse(at) == nil { throw ValidationError("--at \(at.debugDescription): expected RFC 3339 (2026-11-27T11:10:00Z) or epoch seconds") }
+    }
+
+    static func sourceIp(_ ip: String?) throws {
+        if let ip, !RequestParameters.isIPAddress(ip) { throw ValidationError("--source-ip \(ip.debugDescription): expected an IPv4 or IPv6 address (203.0.113.7, 2001:db8::7)") }
     }
 }

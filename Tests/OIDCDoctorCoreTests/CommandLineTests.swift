@@ -97,6 +97,15 @@ import Testing
         BadInput(name: "bad --source-ip", args: ["--token", "-", "--source-ip", "203.0.113.300"], stdin: "x", exit: 2, stderrHas: "--source-ip \"203.0.113.300\": expected an IPv4 or IPv6 address"),
     ]
 
+    /// Every subcommand refuses a bad --at or --source-ip instead of quietly using now / no address.
+    @Test(arguments: [["decode", "--token", "x", "--at", "yesterday"], ["audit", "--roles", "x", "--at", "yesterday"],
+                      ["audit", "--roles", "x", "--source-ip", "1.2.3"], ["open", "--token", "x", "--policy", "y", "--source-ip", "::g"]])
+    func badOptionValuesAreUsageErrors(_ args: [String]) throws {
+        let (status, _, err) = try Fixtures.run(args)
+        #expect(status == 2, "\(args): \(err)")
+        #expect(err.contains(args[args.count - 2]), "names the option: \(err)")
+    }
+
     @Test(arguments: badInputs)
     func badInput(_ c: BadInput) throws {
         let (status, out, err) = try Fixtures.run(["check", "--policy", Self.policyFile.path] + c.args, env: c.env, stdin: c.stdinBytes.map { Data($0) } ?? c.stdin.map { Data($0.utf8) })
