@@ -140,6 +140,27 @@ import Testing
         #expect(out.contains("\\u{1b}]0;pwned"))
     }
 
+    /// A finding's edit is in the JSON with the whole fixed policy, which then passes.
+    @Test func jsonCarriesTheEditAndTheFixedPolicy() throws {
+        let sample = Fixtures.shared.appendingPathComponent("samples/deny-wildcard-equals-ref")
+        let args = ["check", "--token", sample.appendingPathComponent("token.jwt").path, "--at", "2026-11-27T11:10:00Z", "--format", "json"]
+        let (status, out, _) = try Fixtures.run(args + ["--policy", sample.appendingPathComponent("policy.json").path])
+        #expect(status == 1)
+        let doc = try JSONReader.read(out)
+        let edit = try #require(doc.root["findings"].flatMap { f -> JSONNode? in
+            guard case .array(let items) = f.value else { return nil }
+            return items.first?["edit"]
+        })
+        #expect(edit["replacement"]?.stringValue == "\"StringLike\"")
+        #expect(edit["range"]?["line"] != nil)
+        let fixed = try #require(edit["fixedPolicy"]?.stringValue)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("oidc-doctor-fixed-\(getpid()).json")
+        try fixed.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let (after, _, _) = try Fixtures.run(args + ["--policy", file.path])
+        #expect(after == 0, "the fixed policy lets the token through")
+    }
+
     /// `--rcp` through the real binary: a Deny in the organization's RCP is the answer, in every format.
     @Test func resourceControlPolicyFromAFile() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("oidc-doctor-rcp-\(getpid())")
