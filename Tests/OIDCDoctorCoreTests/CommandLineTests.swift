@@ -140,6 +140,19 @@ import Testing
         #expect(out.contains("\\u{1b}]0;pwned"))
     }
 
+    /// Under LANG=C every report is ASCII: no em dash, ellipsis or check mark reaches a terminal that
+    /// cannot show it.
+    @Test func reportsAreASCIIWithoutAUTF8Locale() throws {
+        let env = ["LANG": "C", "LC_ALL": "C", "LC_CTYPE": ""]
+        for name in ["deny-ref-other-branch", "deny-wildcard-equals-ref", "allow-seed-main"] {
+            let sample = Fixtures.shared.appendingPathComponent("samples/\(name)")
+            let (_, out, _) = try Fixtures.run(["check", "--token", "token.jwt", "--policy", "policy.json", "--at", "2026-11-27T11:10:00Z"], cwd: sample, env: env)
+            #expect(!out.isEmpty && !out.unicodeScalars.contains { !$0.isASCII }, "\(name): \(out)")
+            let (_, audit, _) = try Fixtures.run(["audit", "--roles", "policy.json", "--token", "token.jwt", "--at", "2026-11-27T11:10:00Z", "--format", "text"], cwd: sample, env: env)
+            #expect(!audit.isEmpty && !audit.unicodeScalars.contains { !$0.isASCII }, "\(name): \(audit)")
+        }
+    }
+
     /// A finding's edit is in the JSON with the whole fixed policy, which then passes.
     @Test func jsonCarriesTheEditAndTheFixedPolicy() throws {
         let sample = Fixtures.shared.appendingPathComponent("samples/deny-wildcard-equals-ref")

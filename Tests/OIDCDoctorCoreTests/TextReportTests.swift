@@ -89,6 +89,18 @@ import Testing
         #expect(plus.count <= 80)
     }
 
+    /// Without UTF-8 the whole report is ASCII, and the marker still sits under the clause.
+    @Test func asciiReportEscapesDataAndKeepsTheMarker() throws {
+        let policy = #"{"Version": "2012-10-17", "Statement": [{"Sid": "Déploiement", "Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::111122223333:oidc-provider/gitlab.example.com"}, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringEquals": {"gitlab.example.com:sub": "project_path:mygroup/myproject:ref_type:branch:ref:release"}}}]}"#
+        for width in [80, 400] {
+            let lines = report(policy, width: width, unicode: false)
+            #expect(!lines.joined().unicodeScalars.contains { !$0.isASCII }, "\(lines.joined(separator: "\n"))")
+            let m = try #require(marked(lines))
+            #expect(m.under.hasPrefix(#""gitlab.example.com:sub""#), "width \(width): \(m.under)")
+        }
+        #expect(report(policy, width: 400, unicode: false).contains { $0.contains(#"D\u{e9}ploiement"#) })
+    }
+
     @Test func controlCharactersInTheLineAreEscapedAndCounted() {
         // A raw ESC inside a string is invalid JSON: the error points at it, shown escaped.
         let line = SnippetLine("{\"a\": \"x\u{1B}[31my\"}", mark: 8..<9, width: 100, unicode: true)

@@ -45,7 +45,8 @@ public enum AuditRendering {
             for w in role.warnings { out.append("    \(AuditedRole.errorSeverity.contains(w.id) ? "error" : "warning")[\(w.id.rawValue)]: \(terminalSafe(w.detail))") }
         }
         for u in r.unreadable { out.append("? \(terminalSafe(u))") }
-        return out.joined(separator: "\n") + "\n"
+        let text = out.joined(separator: "\n") + "\n"
+        return unicode ? text : TextReport.asciiOnly(text)
     }
 
     public static func markdown(_ r: AuditReport) -> String {

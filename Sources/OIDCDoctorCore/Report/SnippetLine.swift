@@ -20,7 +20,8 @@ struct SnippetLine: Equatable {
                 cells += Array(repeating: " ", count: 4)
                 continue
             }
-            let shown = terminalSafe(String(u))
+            // Without UTF-8 the report is ASCII: count the character as it will be printed.
+            let shown = unicode ? terminalSafe(String(u)) : TextReport.asciiOnly(terminalSafe(String(u)))
             if shown.unicodeScalars.count == 1 { cells.append(shown) } else { cells += shown.map(String.init) }
         }
         cellAt.append(cells.count)

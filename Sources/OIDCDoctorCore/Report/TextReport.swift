@@ -32,7 +32,31 @@ public struct TextReport {
     let o: Options
 
     public static func render(_ d: Diagnosis, options: Options = Options()) -> String {
-        TextReport(d: d, o: options).body()
+        let text = TextReport(d: d, o: options).body()
+        return options.unicode ? text : asciiOnly(text)
+    }
+
+    /// For a terminal without UTF-8: the report's own typography in ASCII, any other character escaped.
+    public static func asciiOnly(_ s: String) -> String {
+        var out = String.UnicodeScalarView()
+        for u in s.unicodeScalars {
+            if u.isASCII { out.append(u); continue }
+            let plain: String
+            switch u.value {
+            case 0x2014, 0x2013: plain = "-"   // — –
+            case 0x2026: plain = "..."         // …
+            case 0x00B7: plain = "|"           // ·
+            case 0x2192: plain = "->"          // →
+            case 0x2264: plain = "<="          // ≤
+            case 0x2265: plain = ">="          // ≥
+            case 0x00D7: plain = "x"           // ×
+            case 0x2018, 0x2019: plain = "'"
+            case 0x201C, 0x201D: plain = "\""
+            default: plain = "\\u{" + String(u.value, radix: 16) + "}"
+            }
+            out.append(contentsOf: plain.unicodeScalars)
+        }
+        return String(out)
     }
 
     func paint(_ s: String, _ code: String) -> String { o.color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
@@ -133,7 +157,9 @@ public struct TextReport {
     func compare(_ c: Comparison) -> [String] {
         var out = ["   = policy expects: \(terminalSafe(c.expected))", "   = token has:      \(terminalSafe(c.actual))"]
         if let at = c.differsAt {
-            out.append("                     \(String(repeating: " ", count: terminalSafe(String(c.actual.prefix(at))).count))\(paint("^", "31;1")) first difference")
+            let before = terminalSafe(String(c.actual.prefix(at)))
+            let width = (o.unicode ? before : Self.asciiOnly(before)).count
+            out.append("                     \(String(repeating: " ", count: width))\(paint("^", "31;1")) first difference")
         }
         if !c.components.isEmpty {
             let parts = c.components.map { comp -> String in
