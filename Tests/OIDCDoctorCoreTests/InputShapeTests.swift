@@ -99,6 +99,36 @@ import Testing
         #expect(d.statements.first?.principalMatched == true, "Ref of the template's OIDC provider is its ARN")
     }
 
+    /// `!Select` of a `!Split` is resolved; `!ImportValue` and `!If` cannot be (another stack, the stack's
+    /// parameters) and stay visible placeholders that name what is missing.
+    @Test func cloudFormationSelectImportValueAndIf() throws {
+        let yaml = """
+        Resources:
+          DeployRole:
+            Type: AWS::IAM::Role
+            Properties:
+              AssumeRolePolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+                  - Effect: Allow
+                    Principal:
+                      Federated: !ImportValue GitLabProviderArn
+                    Action: sts:AssumeRoleWithWebIdentity
+                    Condition:
+                      StringEquals:
+                        gitlab.example.com:sub: !Select [1, !Split [",", "project_path:x/y:ref_type:tag:ref:v1,project_path:mygroup/myproject:ref_type:branch:ref:main"]]
+                        gitlab.example.com:aud: !If [IsProd, sts.amazonaws.com, https://gitlab.example.com]
+        """
+        let input = try RoleInput.read(yaml, role: nil, roleArn: nil)
+        let text = String(decoding: input.policy.source.bytes, as: UTF8.self)
+        #expect(text.contains("\"project_path:mygroup/myproject:ref_type:branch:ref:main\""), "\(text)")
+        #expect(text.contains("<ImportValue GitLabProviderArn>"))
+        #expect(text.contains("<If IsProd: sts.amazonaws.com | https://gitlab.example.com>"))
+        let d = check(yaml)
+        #expect(d.primaryCause == .principalMismatch, "the provider ARN from another stack is not known here")
+        #expect(d.primary?.detail.contains("template value this file cannot resolve") == true, "\(d.primary?.detail ?? "")")
+    }
+
     @Test func cloudFormationYAMLShortFormTags() throws {
         let yaml = """
         AWSTemplateFormatVersion: "2010-09-09"

@@ -387,6 +387,8 @@ private struct Walk {
                         why.append("\(e.type) principal \(e.value.text.debugDescription) is not a web identity provider (use Federated)")
                     } else if e.value.text.contains("*") || e.value.text.contains("?") {
                         why.append("\(e.value.text.debugDescription) has a wildcard, but a principal is compared exactly: wildcards cannot match part of a principal ARN (Access Analyzer: UNSUPPORTED_WILDCARD_IN_PRINCIPAL)")
+                    } else if e.value.text.hasPrefix("<") && e.value.text.hasSuffix(">") {
+                        why.append("\(e.value.text) is a template value this file cannot resolve (another stack's export or a condition of the stack): compare the deployed role's get-role output instead")
                     } else if !e.value.text.hasPrefix("arn:") {
                         why.append("\(e.value.text.debugDescription) is a bare name, which only Amazon Cognito, Login with Amazon, Facebook and Google use; a GitLab instance is named by its IAM OIDC provider ARN")
                     } else if let a = ARN(e.value.text) {

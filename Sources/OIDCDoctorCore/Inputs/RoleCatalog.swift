@@ -190,7 +190,7 @@ public enum RoleCatalog {
 /// CloudFormation intrinsic functions inside a trust policy: `Fn::Sub` / `!Sub` with AWS::AccountId and
 /// AWS::Partition from the role ARN, `Ref`, `Fn::Join`; anything unknown stays a visible `<placeholder>`.
 enum Intrinsics {
-    static let names: Set<String> = ["Fn::Sub", "Ref", "Fn::GetAtt", "Fn::Join", "Fn::ImportValue", "Fn::If", "Fn::Select"]
+    static let names: Set<String> = ["Fn::Sub", "Ref", "Fn::GetAtt", "Fn::Join", "Fn::ImportValue", "Fn::If", "Fn::Select", "Fn::Split"]
 
     static func contains(_ v: PlainJSON) -> Bool {
         switch v {
@@ -244,6 +244,15 @@ enum Intrinsics {
         }
     }
 
+    /// A list argument: literal, or the result of `Fn::Split`.
+    static func resolveList(_ v: PlainJSON, roleArn: String?, refs: [String: String]) -> PlainJSON {
+        if case .object(let pairs) = v, pairs.count == 1, pairs[0].key == "Fn::Split", case .array(let a) = pairs[0].value, a.count == 2,
+           let sep = a[0].string, !sep.isEmpty, let text = resolve(a[1], roleArn: roleArn, refs: refs).string {
+            return .array(text.split(separator: sep, omittingEmptySubsequences: false).map { .string(String($0)) })
+        }
+        return v
+    }
+
     static func function(_ name: String, _ arg: PlainJSON, roleArn: String?, refs: [String: String]) -> String {
         switch name {
         case "Fn::Sub":
@@ -265,6 +274,22 @@ enum Intrinsics {
             let path = (arg.string.map { $0.split(separator: ".").map(String.init) }) ?? { if case .array(let items) = arg { return items.compactMap(\.string) }; return [] }()
             if path.count == 2, path[1] == "Arn", let arn = refs[path[0]] { return arn }
             return "<GetAtt \(path.joined(separator: "."))>"
+        case "Fn::Select":
+            // [index, [values…]]: the index may be written as a number or a string.
+            if case .array(let items) = arg, items.count == 2, let i = items[0].string.flatMap({ Int($0) }) ?? (items[0].integer.map { Int($0) }),
+               case .array(let list) = resolveList(items[1], roleArn: roleArn, refs: refs), list.indices.contains(i) {
+                return resolve(list[i], roleArn: roleArn, refs: refs).string ?? "<Select \(i)>"
+            }
+        case "Fn::ImportValue":
+            // Another stack's export: not in this file.
+            let export = resolve(arg, roleArn: roleArn, refs: refs).string ?? "?"
+            return "<ImportValue \(export)>"
+        case "Fn::If":
+            // The condition depends on the stack's parameters: both branches are shown.
+            if case .array(let items) = arg, items.count == 3, let cond = items[0].string {
+                let a = resolve(items[1], roleArn: roleArn, refs: refs).string ?? "…", b = resolve(items[2], roleArn: roleArn, refs: refs).string ?? "…"
+                return "<If \(cond): \(a) | \(b)>"
+            }
         default: break
         }
         return "<\(name)>"
