@@ -435,8 +435,7 @@ public struct AppModel: Sendable {
 
     /// The policy text with the selected finding's edit applied (nil when no single edit fixes it).
     public var fixedPolicy: String? {
-        guard let f = selectedFinding ?? diagnosis?.primary, let edit = f.edit, let source = diagnosis?.role?.policy.source,
-              diagnosis?.role?.positionsAreInDecodedText == false else { return nil }
+        guard let f = selectedFinding ?? diagnosis?.primary, let (edit, source) = diagnosis?.editInGivenText(f) else { return nil }
         return edit.apply(to: source)
     }
 

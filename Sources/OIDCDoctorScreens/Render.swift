@@ -348,16 +348,16 @@ enum FixScreen {
         }
         c.put(g.text("\(f.id.rawValue): \(f.title)"), x: 1, y: 3, role: f.severity == .error ? .fail : .warn, limit: c.width - 2)
         var y = DiagnosisScreen.wrap(&c, g.text("fix: " + (f.fix ?? "none")), x: 1, y: 4, width: c.width - 2, maxRows: 3, role: .pass) + 1
-        if let fixed = m.fixedPolicy, let source = d.role?.policy.source {
+        if let (edit, source) = d.editInGivenText(f), let preview = EditPreview(edit, in: source, context: 2, maxLines: .max) {
             c.put("Corrected policy (diff):", x: 1, y: y, role: .heading)
             y += 1
-            let old = String(decoding: source.bytes, as: UTF8.self)
-            for line in LineDiff.diff(old, fixed) where y < c.height - 3 {
-                switch line {
-                case .same(let n, let t): c.put(String(n).leftPadded(4) + "   " + g.text(t.replacingTabs()), x: 0, y: y, role: .plain, limit: c.width)
-                case .removed(let n, let t): c.put(String(n).leftPadded(4) + " - " + g.text(t.replacingTabs()), x: 0, y: y, role: .fail, limit: c.width)
-                case .added(let n, let t): c.put(String(n).leftPadded(4) + " + " + g.text(t.replacingTabs()), x: 0, y: y, role: .pass, limit: c.width)
+            for line in preview.lines where y < c.height - 3 {
+                let (sign, role): (String, Role) = switch line.kind {
+                case .same: ("   ", .plain)
+                case .removed: (" - ", .fail)
+                case .added: (" + ", .pass)
                 }
+                c.put(String(line.number).leftPadded(4) + sign + g.text(line.text.replacingTabs()), x: 0, y: y, role: role, limit: c.width)
                 y += 1
             }
         } else {

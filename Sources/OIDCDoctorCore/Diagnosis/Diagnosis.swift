@@ -67,4 +67,11 @@ public struct Diagnosis: Sendable {
     }
 
     public var primary: Finding? { primaryCause.flatMap { id in findings.first { $0.id == id && $0.severity == .error } } }
+
+    /// A finding's edit with the policy text it applies to, when that text is the one given (not a
+    /// decoded or generated document, whose positions are not the user's file).
+    public func editInGivenText(_ f: Finding) -> (PolicyEdit, SourceText)? {
+        guard let edit = f.edit, let role, !role.positionsAreInDecodedText else { return nil }
+        return (edit, role.policy.source)
+    }
 }

@@ -27,28 +27,3 @@ public struct PolicyEdit: Sendable, Hashable {
         return PolicyEdit(range: SourceRange(start: last.range.end, end: last.range.end), replacement: ", " + quoted)
     }
 }
-
-/// A line diff of two texts, for showing an edit: unchanged lines around the change as context.
-public enum LineDiff {
-    public enum Line: Sendable, Hashable {
-        case same(Int, String)
-        case removed(Int, String)
-        case added(Int, String)
-    }
-
-    /// Assumes one contiguous change (what a `PolicyEdit` makes): common head and tail, the rest differs.
-    public static func diff(_ old: String, _ new: String, context: Int = 2) -> [Line] {
-        let a = old.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let b = new.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        var head = 0
-        while head < a.count && head < b.count && a[head] == b[head] { head += 1 }
-        var tail = 0
-        while tail < a.count - head && tail < b.count - head && a[a.count - 1 - tail] == b[b.count - 1 - tail] { tail += 1 }
-        var out: [Line] = []
-        for i in max(0, head - context)..<head { out.append(.same(i + 1, a[i])) }
-        for i in head..<(a.count - tail) { out.append(.removed(i + 1, a[i])) }
-        for i in head..<(b.count - tail) { out.append(.added(i + 1, b[i])) }
-        for i in (a.count - tail)..<min(a.count, a.count - tail + context) { out.append(.same(i + 1, a[i])) }
-        return out
-    }
-}

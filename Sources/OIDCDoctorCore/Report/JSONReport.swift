@@ -30,7 +30,7 @@ public enum JSONReport {
             .init(key: "decision", value: .string(d.decision.rawValue)),
             .init(key: "stsError", value: d.stsError.map { .object([.init(key: "code", value: .string($0.code)), .init(key: "message", value: .string($0.message))]) } ?? .null),
             .init(key: "primaryCause", value: d.primaryCause.map { .string($0.rawValue) } ?? .null),
-            .init(key: "findings", value: .array(d.findings.map { finding($0, policy: d.role) })),
+            .init(key: "findings", value: .array(d.findings.map { finding($0, in: d) })),
             .init(key: "walk", value: .array(d.walk.map { .object([.init(key: "step", value: .string($0.step)), .init(key: "status", value: .string($0.status.rawValue)), .init(key: "summary", value: .string($0.summary))]) })),
             .init(key: "statements", value: .array(d.statements.map(statement))),
             .init(key: "context", value: .object((d.context?.entries ?? []).map { .init(key: $0.key, value: .array($0.values.map(PlainJSON.string))) })),
@@ -57,8 +57,8 @@ public enum JSONReport {
         return .object(pairs)
     }
 
-    /// `policy`: where a finding's edit applies; an edit is given only in the text as given.
-    static func finding(_ f: Finding, policy: RoleInput? = nil) -> PlainJSON {
+    /// `d`: the diagnosis whose policy a finding's edit applies to.
+    static func finding(_ f: Finding, in d: Diagnosis? = nil) -> PlainJSON {
         var pairs: [PlainJSON.Pair] = [
             .init(key: "id", value: .string(f.id.rawValue)),
             .init(key: "severity", value: .string(f.severity.rawValue)),
@@ -92,8 +92,7 @@ public enum JSONReport {
             pairs.append(.init(key: "stsError", value: .object([.init(key: "code", value: .string(e.code)), .init(key: "message", value: .string(e.message))])))
         }
         // The smallest edit that lets this token through, and the whole policy after it (for scripts).
-        if let edit = f.edit, let role = policy, !role.positionsAreInDecodedText {
-            let source = role.policy.source
+        if let (edit, source) = d?.editInGivenText(f) {
             pairs.append(.init(key: "edit", value: .object([
                 .init(key: "range", value: range(source.lineRange(edit.range))),
                 .init(key: "replacement", value: .string(edit.replacement)),

@@ -30,9 +30,9 @@ public enum MarkdownReport {
             }
             out.append(terminalSafe(f.detail))
             if let fix = f.fix { out += ["", "**Fix:** \(terminalSafe(fix))"] }
-            if let edit = f.edit, let role = d.role, !role.positionsAreInDecodedText, let preview = EditPreview(edit, in: role.policy.source) {
+            if let (edit, source) = d.editInGivenText(f), let preview = EditPreview(edit, in: source) {
                 out += ["", "```diff"]
-                for l in preview.lines { out.append((l.added ? "+" : "-") + SnippetLine(l.text, mark: l.mark, width: 160, unicode: true, showEnd: l.added).text) }
+                for l in preview.lines { out.append((l.kind == .added ? "+" : "-") + SnippetLine(l.text, mark: l.mark, width: 160, unicode: true, showEnd: l.kind == .added).text) }
                 out.append("```")
             }
             out.append("")

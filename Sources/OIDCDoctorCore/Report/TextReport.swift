@@ -117,20 +117,20 @@ public struct TextReport {
         if let c = f.compare { out += compare(c) }
         out.append("   = " + terminalSafe(f.detail))
         if let fix = f.fix { out.append("   = " + paint("help", "1") + ": " + terminalSafe(fix)) }
-        if let edit = f.edit { out += suggestion(edit) }
+        out += suggestion(f)
         out.append("")
         return out
     }
 
     /// The edit behind the fix as removed and added policy lines (`oidc-doctor open`, `f` shows the
     /// whole corrected policy and `s` writes it).
-    func suggestion(_ edit: PolicyEdit) -> [String] {
-        guard let role = d.role, !role.positionsAreInDecodedText, let preview = EditPreview(edit, in: role.policy.source) else { return [] }
+    func suggestion(_ f: Finding) -> [String] {
+        guard let (edit, source) = d.editInGivenText(f), let preview = EditPreview(edit, in: source) else { return [] }
         let gutter = String(preview.lines.map(\.number).max() ?? 1).count
         var out = ["\(String(repeating: " ", count: gutter)) |"]
         for l in preview.lines {
-            let line = SnippetLine(l.text, mark: l.mark, width: o.width - gutter - 3, unicode: o.unicode, showEnd: l.added)
-            out.append(String(l.number).leftPad(gutter) + " " + (l.added ? paint("+", "32") : paint("-", "31")) + " " + paint(line.text, l.added ? "32" : "31"))
+            let line = SnippetLine(l.text, mark: l.mark, width: o.width - gutter - 3, unicode: o.unicode, showEnd: l.kind == .added)
+            out.append(String(l.number).leftPad(gutter) + " " + (l.kind == .added ? paint("+", "32") : paint("-", "31")) + " " + paint(line.text, l.kind == .added ? "32" : "31"))
         }
         return out
     }
