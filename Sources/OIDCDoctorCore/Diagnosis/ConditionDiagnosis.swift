@@ -72,11 +72,11 @@ struct ConditionDiagnosis {
         case .excluded(let i):
             let v = c.values[i].text
             return Finding(.conditionNegatedMatch, .error,
-                detail: "\(op.written) on \(c.key) excludes \(v.quotedDebug), and this token's value \(shown(r.context)) is one it excludes. A negated operator must match none of its values.",
+                detail: "\(op.written) on \(c.key) excludes \(v.quotedDebug), and this token's value \(Self.shown(r.context)) is one it excludes. A negated operator must match none of its values.",
                 fix: "remove \(v.quotedDebug) from \(c.key) under \(op.written) at \(at) — if this job really should be allowed")
         case .multiValuedKey:
             return Finding(.conditionValueMismatch, .error,
-                detail: "\(c.key) is multi-valued in this request (\(shown(r.context))); a plain \(op.written) never matches a multi-valued key (Access Analyzer: MISSING_QUALIFIER).",
+                detail: "\(c.key) is multi-valued in this request (\(Self.shown(r.context))); a plain \(op.written) never matches a multi-valued key (Access Analyzer: MISSING_QUALIFIER).",
                 fix: "write the operator as ForAnyValue:\(op.base.rawValue) at \(at)")
         case .emptyValueList:
             return Finding(.conditionValueMismatch, .error, detail: "\(op.written) on \(c.key) lists no values, so it cannot match.", fix: "list the values \(c.key) may have at \(at), or remove the entry")
@@ -128,7 +128,7 @@ struct ConditionDiagnosis {
             return f
         }
         var f = Finding(.conditionValueMismatch, .error,
-            detail: "\(op.written) on \(c.key): the request has \(shown(r.context)); the policy expects \(list(literal)).",
+            detail: "\(op.written) on \(c.key): the request has \(Self.shown(r.context)); the policy expects \(list(literal)).",
             fix: "add \(actual.quotedDebug) to the values of \(c.key) at \(at), if this job should be allowed")
         f.compare = best(actual: actual, values: literal, like: like)
         return f
@@ -303,7 +303,8 @@ struct ConditionDiagnosis {
         return zip(a, b).prefix { $0 == $1 }.count
     }
 
-    private func shown(_ e: ContextEntry?) -> String {
+    /// The request's value(s) of a key as a report quotes them.
+    static func shown(_ e: ContextEntry?) -> String {
         guard let e else { return "no such key" }
         return e.values.count == 1 ? e.values[0].quotedDebug : "[" + e.values.map(\.quotedDebug).joined(separator: ", ") + "]"
     }

@@ -338,8 +338,7 @@ private struct Walk {
             let principalKey = RequestContext.absentPrincipalKeys.contains(clause.keyLower) || clause.keyLower.hasPrefix("aws:principaltag/")
             return "\(clause.op.written) on \(clause.key) holds because the key is absent\(principalKey ? " (a web identity caller is no principal of an account: anonymous requests carry no principal keys)" : "")"
         }
-        let shown = entry.values.count == 1 ? entry.values[0].quotedDebug : "[" + entry.values.map(\.quotedDebug).joined(separator: ", ") + "]"
-        return "\(clause.op.written) on \(clause.key) holds for \(shown)"
+        return "\(clause.op.written) on \(clause.key) holds for \(ConditionDiagnosis.shown(entry))"
     }
 
     mutating func trustPolicy(_ policy: TrustPolicy, token: IDToken, prefix: String) {
@@ -444,7 +443,7 @@ private struct Walk {
             f.statement = s.index
             f.sid = s.sid
             f.range = policy.source.lineRange(s.action.range)
-            f.edit = s.action.negated ? nil : PolicyEdit(range: s.action.range, replacement: "[" + (s.action.patterns.map { JSONText.quote($0.text) } + ["\"sts:AssumeRoleWithWebIdentity\""]).joined(separator: ", ") + "]")
+            f.edit = PolicyEdit.addAction(Diagnoser.action, to: s.action)
             add(f)
             step("action", .fail, "sts:AssumeRoleWithWebIdentity not allowed")
             return
@@ -482,9 +481,7 @@ private struct Walk {
                     f.statement = t.index
                     f.sid = t.sid
                     f.range = policy.source.lineRange(t.action.range)
-                    if !t.action.negated {
-                        f.edit = PolicyEdit(range: t.action.range, replacement: "[" + (t.action.patterns.map { JSONText.quote($0.text) } + [JSONText.quote(action)]).joined(separator: ", ") + "]")
-                    }
+                    f.edit = PolicyEdit.addAction(action, to: t.action)
                 }
                 add(f)
                 step("session", .fail, "\(action) not allowed")

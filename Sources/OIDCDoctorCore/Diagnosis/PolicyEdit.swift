@@ -16,6 +16,12 @@ public struct PolicyEdit: Sendable, Hashable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// Adds `action` to a statement's Action list (a lone action becomes a list); nil for NotAction.
+    static func addAction(_ action: String, to spec: ActionSpec) -> PolicyEdit? {
+        guard !spec.negated else { return nil }
+        return PolicyEdit(range: spec.range, replacement: "[" + (spec.patterns.map { JSONText.quote($0.text) } + [JSONText.quote(action)]).joined(separator: ", ") + "]")
+    }
+
     /// Adds `value` to a condition's values: a single value becomes a list, a list grows by one.
     static func addValue(_ value: String, to clause: ConditionClause, in source: SourceText) -> PolicyEdit? {
         guard let first = clause.values.first, let last = clause.values.last else { return nil }

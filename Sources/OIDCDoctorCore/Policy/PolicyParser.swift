@@ -7,6 +7,16 @@ public struct PolicyInvalid: Error, Sendable {
         guard let r = range else { return message }
         return "line \(r.line), column \(r.column): \(message)"
     }
+
+    public init(message: String, range: LineRange?) {
+        self.message = message
+        self.range = range
+    }
+
+    /// A policy text that is not JSON at all, at the reader's place.
+    init(notJSON error: JSONSyntaxError) {
+        self.init(message: "not valid JSON: \(error.message)", range: LineRange(line: error.line, column: error.column, endLine: error.line, endColumn: error.column + 1))
+    }
 }
 
 /// The IAM policy grammar on top of the JSON reader, restricted to what a role trust policy may hold.
@@ -22,7 +32,7 @@ public enum PolicyParser {
     public static func parse(_ text: String, kind: PolicyKind = .trust) throws(PolicyInvalid) -> TrustPolicy {
         let doc: JSONReader.Document
         do { doc = try JSONReader.read(text) } catch {
-            throw PolicyInvalid(message: "not valid JSON: \(error.message)", range: LineRange(line: error.line, column: error.column, endLine: error.line, endColumn: error.column + 1))
+            throw PolicyInvalid(notJSON: error)
         }
         return try parse(doc, kind: kind)
     }

@@ -12,7 +12,7 @@ public struct ResourceControlPolicy: Sendable {
     public static func read(_ text: String, source: String) throws(PolicyInvalid) -> ResourceControlPolicy {
         let doc: JSONReader.Document
         do { doc = try JSONReader.read(text) } catch {
-            throw PolicyInvalid(message: "not valid JSON: \(error.message)", range: LineRange(line: error.line, column: error.column, endLine: error.line, endColumn: error.column + 1))
+            throw PolicyInvalid(notJSON: error)
         }
         guard let wrapper = doc.root["Policy"], wrapper["Content"] != nil || wrapper["PolicySummary"] != nil else {
             return ResourceControlPolicy(name: source, policy: try PolicyParser.parse(doc, kind: .resourceControl), positionsAreInDecodedText: false)

@@ -90,7 +90,7 @@ public struct RoleInput: Sendable {
         }
         let doc: JSONReader.Document
         do { doc = try JSONReader.read(text) } catch {
-            throw PolicyInvalid(message: "not valid JSON: \(error.message)", range: LineRange(line: error.line, column: error.column, endLine: error.line, endColumn: error.column + 1))
+            throw PolicyInvalid(notJSON: error)
         }
         return try read(doc)
     }
