@@ -53,11 +53,11 @@ public enum Auditor {
         for src in sources {
             let entries: [(name: String, arn: String?, shape: String, result: Result<RoleInput, PolicyInvalid>)]
             do {
-                if let all = try RoleInput.readAll(src.text, roleArn: parameters.roleArn) {
-                    entries = all.map { ($0.0.name, $0.0.arn, $0.0.shape.rawValue, $0.1) }
-                } else {
+                switch try RoleInput.contents(src.text, roleArn: parameters.roleArn) {
+                case .roles(let candidates):
+                    entries = candidates.map { c in (c.name, c.arn, c.shape.rawValue, Result { () throws(PolicyInvalid) in try RoleInput.read(c) }) }
+                case .single(let input):
                     // One policy (or get-role output): unreadable means no audit of this file at all.
-                    let input = try RoleInput.read(src.text)
                     entries = [(input.roleName ?? src.name, input.roleArn, input.shape.rawValue, .success(input))]
                 }
             } catch {

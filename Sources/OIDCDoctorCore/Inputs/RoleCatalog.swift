@@ -28,12 +28,6 @@ public struct RoleCandidate: Sendable {
 }
 
 public enum RoleCatalog {
-    /// nil when the text is not one of the multi-role shapes (then it is a policy or get-role output).
-    public static func candidates(in text: String, roleArn: String?) throws(PolicyInvalid) -> [RoleCandidate]? {
-        if case .roles(let roles) = try read(text, roleArn: roleArn) { return roles }
-        return nil
-    }
-
     /// What a `--policy` text turned out to be. A single document comes back parsed, so that the
     /// policy reader does not parse the same text a second time.
     enum Reading {

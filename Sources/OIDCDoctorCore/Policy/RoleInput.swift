@@ -33,10 +33,9 @@ public struct RoleInput: Sendable {
     /// without it the error lists them.
     public static func read(_ text: String, role: String?, roleArn: String?) throws(PolicyInvalid) -> RoleInput {
         let candidates: [RoleCandidate]
-        switch try RoleCatalog.read(text, roleArn: roleArn) {
+        switch try contents(text, roleArn: roleArn) {
         case .roles(let roles): candidates = roles
-        case .single(let doc?): return try read(doc)
-        case .single(nil): return try read(text)
+        case .single(let input): return input
         }
         let shapeName = candidates.first?.shape.rawValue ?? "this file"
         if candidates.isEmpty { throw PolicyInvalid(message: "\(shapeName) holds no IAM role (no AWS::IAM::Role / aws_iam_role)", range: nil) }
@@ -54,10 +53,24 @@ public struct RoleInput: Sendable {
         return try input(from: chosen, keepPositions: true)
     }
 
-    /// Every role of a multi-role file, each read on its own (`audit`); nil for a single policy.
-    public static func readAll(_ text: String, roleArn: String?) throws(PolicyInvalid) -> [(RoleCandidate, Result<RoleInput, PolicyInvalid>)]? {
-        guard let candidates = try RoleCatalog.candidates(in: text, roleArn: roleArn) else { return nil }
-        return candidates.map { c in (c, Result { () throws(PolicyInvalid) in try input(from: c, keepPositions: false) }) }
+    /// What a file holds: several roles, or one policy (get-role output) already read — the text is
+    /// parsed once either way.
+    public enum Contents {
+        case roles([RoleCandidate])
+        case single(RoleInput)
+    }
+
+    public static func contents(_ text: String, roleArn: String?) throws(PolicyInvalid) -> Contents {
+        switch try RoleCatalog.read(text, roleArn: roleArn) {
+        case .roles(let roles): return .roles(roles)
+        case .single(let doc?): return .single(try read(doc))
+        case .single(nil): return .single(try read(text))
+        }
+    }
+
+    /// One role of a multi-role file, read on its own (`audit`: positions need not be the file's).
+    public static func read(_ candidate: RoleCandidate) throws(PolicyInvalid) -> RoleInput {
+        try input(from: candidate, keepPositions: false)
     }
 
     static func names(_ cs: [RoleCandidate]) -> String {
