@@ -235,7 +235,7 @@ struct Audit: ParsableCommand {
     }
 
     func run() throws {
-        var sources: [Auditor.Source] = []
+        var sources: [DiagnosisRequest.Input] = []
         var unreadable: [String] = []
         var isDir: ObjCBool = false
         let fm = FileManager.default
@@ -245,22 +245,22 @@ struct Audit: ParsableCommand {
                 if names.isEmpty { throw InputSource.Failure(description: "roles \(roles): the directory holds no .json, .yaml, .yml or .tfstate file") }
                 for n in names {
                     let path = (roles as NSString).appendingPathComponent(n)
-                    do { sources.append(.init(text: try InputSource.read(path, what: "roles", limit: Audit.rolesLimit), name: path)) } catch { unreadable.append("\(error)") }
+                    do { sources.append(.init(text: try InputSource.read(path, what: "roles", limit: Audit.rolesLimit), source: path)) } catch { unreadable.append("\(error)") }
                 }
             } else {
-                sources.append(.init(text: try InputSource.read(roles, what: "roles", limit: Audit.rolesLimit), name: roles))
+                sources.append(.init(text: try InputSource.read(roles, what: "roles", limit: Audit.rolesLimit), source: roles))
             }
             let tokenInput = try token.map { DiagnosisRequest.Input(text: try InputSource.read($0, what: "token"), source: $0) }
             let providerInputs = try provider.map { DiagnosisRequest.Input(text: try InputSource.read($0, what: "provider"), source: $0) }
-            let rcpInputs = try rcp.map { DiagnosisRequest.Input(text: try InputSource.read($0, what: "RCP"), source: $0) }
-            for r in rcpInputs {
-                // Read once here: an unreadable RCP is bad input, not a question mark on every role.
-                do { _ = try ResourceControlPolicy.read(r.text, source: r.source) } catch {
-                    throw InputSource.Failure(description: "RCP \(r.source): \(error.located)")
+            // Read once here, for every role: an unreadable RCP is bad input, not a question mark on each role.
+            let rcps = try rcp.map { src throws -> ResourceControlPolicy in
+                let text = try InputSource.read(src, what: "RCP")
+                do { return try ResourceControlPolicy.read(text, source: src) } catch let error as PolicyInvalid {
+                    throw InputSource.Failure(description: "RCP \(src): \(error.located)")
                 }
             }
             let params = RequestParameters(roleArn: roleArn, at: at.flatMap(TimeText.parse) ?? Int64(Date().timeIntervalSince1970), sourceIp: sourceIp)
-            var report = Auditor.audit(sources, token: tokenInput, providers: providerInputs, parameters: params, rcps: rcpInputs)
+            var report = Auditor.audit(sources, token: tokenInput, providers: providerInputs, parameters: params, rcps: rcps)
             report.unreadable = unreadable + report.unreadable
             let print = { (format: OutputFormat) in
                 let text: String

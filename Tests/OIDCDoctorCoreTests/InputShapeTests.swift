@@ -164,7 +164,7 @@ import Testing
         let d = check(yaml, role: "deploy", roleArn: "arn:aws:iam::111122223333:role/deploy")
         #expect(d.decision == .allow, "\(d.findings.map(\.detail))")
         #expect(d.role?.description == "CloudFormation YAML, resource deploy")
-        let audit = Auditor.audit([.init(text: yaml, name: "t.yaml")], token: nil, providers: [], parameters: RequestParameters(roleArn: "arn:aws:iam::111122223333:role/x", at: 0))
+        let audit = Auditor.audit([.init(text: yaml, source: "t.yaml")], token: nil, providers: [], parameters: RequestParameters(roleArn: "arn:aws:iam::111122223333:role/x", at: 0))
         #expect(audit.roles.map(\.name) == ["OtherRole", "deploy"], "riskiest first")
         #expect(audit.roles[0].warnings.map(\.id).contains(.trustNoSubCondition))
         #expect(audit.exitCode == 1)
@@ -206,7 +206,7 @@ import Testing
     }
 
     @Test func auditOfListRoles() {
-        let report = Auditor.audit([.init(text: Self.listRoles, name: "roles.json")], token: .init(text: Self.token, source: "t"), providers: [],
+        let report = Auditor.audit([.init(text: Self.listRoles, source: "roles.json")], token: .init(text: Self.token, source: "t"), providers: [],
                                    parameters: RequestParameters(at: Fixtures.defaultAt))
         #expect(report.roles.count == 3, "the EC2 role trusts no OIDC provider and is left out")
         let byName = Dictionary(uniqueKeysWithValues: report.roles.map { ($0.name, $0) })

@@ -43,7 +43,7 @@ enum Golden {
             role("not-evil", #", "Condition": {"StringNotLike": {"gitlab.example.com:project_path": "evil/*"}}"#),
         ]
         let text = #"{"Roles": ["# + roles.joined(separator: ", ") + "]}"
-        return Auditor.audit([.init(text: text, name: "roles.json")], token: .init(text: DemoScenario.main.token, source: "token"), providers: [],
+        return Auditor.audit([.init(text: text, source: "roles.json")], token: .init(text: DemoScenario.main.token, source: "token"), providers: [],
                              parameters: RequestParameters(at: DemoScenario.main.at))
     }
 

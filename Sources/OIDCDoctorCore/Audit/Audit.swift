@@ -15,6 +15,9 @@ public struct AuditedRole: Sendable {
     /// Warnings that make a role dangerous rather than untidy: anyone on the instance, or a condition that never restricts.
     public static let errorSeverity: Set<FindingID> = [.trustNoSubCondition, .trustAlwaysTrueCondition, .principalWildcard]
 
+    /// `risk` in a word, as the reports print it.
+    public var riskName: String { ["none", "unreadable", "warning", "error"][risk] }
+
     public var risk: Int {
         if error != nil { return 1 }
         if warnings.contains(where: { Self.errorSeverity.contains($0.id) }) { return 3 }
@@ -36,18 +39,10 @@ public struct AuditReport: Sendable {
 }
 
 public enum Auditor {
-    public struct Source: Sendable {
-        public var text: String
-        public var name: String
-        public init(text: String, name: String) {
-            self.text = text
-            self.name = name
-        }
-    }
 
     /// `rcps`: the organization's resource control policies, weighed in whether the token can assume each role.
-    public static func audit(_ sources: [Source], token: DiagnosisRequest.Input?, providers: [DiagnosisRequest.Input], parameters: RequestParameters,
-                             rcps: [DiagnosisRequest.Input] = []) -> AuditReport {
+    public static func audit(_ sources: [DiagnosisRequest.Input], token: DiagnosisRequest.Input?, providers: [DiagnosisRequest.Input], parameters: RequestParameters,
+                             rcps: [ResourceControlPolicy] = []) -> AuditReport {
         var roles: [AuditedRole] = []
         var unreadable: [String] = []
         for src in sources {
@@ -58,14 +53,14 @@ public enum Auditor {
                     entries = candidates.map { c in (c.name, c.arn, c.shape.rawValue, Result { () throws(PolicyInvalid) in try RoleInput.read(c) }) }
                 case .single(let input):
                     // One policy (or get-role output): unreadable means no audit of this file at all.
-                    entries = [(input.roleName ?? src.name, input.roleArn, input.shape.rawValue, .success(input))]
+                    entries = [(input.roleName ?? src.source, input.roleArn, input.shape.rawValue, .success(input))]
                 }
             } catch {
-                unreadable.append("\(src.name): \(error.located)")
+                unreadable.append("\(src.source): \(error.located)")
                 continue
             }
             for e in entries {
-                let source = "\(src.name) (\(e.shape))"
+                let source = "\(src.source) (\(e.shape))"
                 switch e.result {
                 case .failure(let err):
                     roles.append(AuditedRole(name: e.name, arn: e.arn, source: source, providers: [], admits: [], warnings: [], error: err.located))
@@ -77,7 +72,7 @@ public enum Auditor {
                     if let token {
                         var request = DiagnosisRequest(token: token, policy: .init(text: "", source: e.name), providers: providers, parameters: parameters)
                         request.parsedRole = input
-                        request.rcps = rcps
+                        request.parsedRCPs = rcps
                         if request.parameters.roleArn == nil, let arn = role.arn { request.parameters.roleArn = arn }
                         let d = Diagnoser.diagnose(request)
                         role.canAssume = d.decision == .allow ? true : (d.decision == .deny ? false : nil)

@@ -48,6 +48,7 @@ private struct Walk {
         let (partition, account) = roleAccount()
         readProviders(r.providers, partition: partition, account: account)
         readKeySet(r.jwks)
+        rcps = r.parsedRCPs
         readRCPs(r.rcps)
         requestParameters()
         guard let token else {

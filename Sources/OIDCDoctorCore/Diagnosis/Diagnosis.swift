@@ -23,6 +23,8 @@ public struct DiagnosisRequest: Sendable {
     public var parsedRole: RoleInput?
     /// AWS Organizations resource control policies (`--rcp`): raw or describe-policy output.
     public var rcps: [Input] = []
+    /// RCPs already read (audit reads each once for all its roles); evaluated with `rcps`.
+    public var parsedRCPs: [ResourceControlPolicy] = []
 
     public init(token: Input, policy: Input, providers: [Input] = [], jwks: Input? = nil, parameters: RequestParameters, observed: String? = nil, role: String? = nil) {
         self.role = role

@@ -13,7 +13,7 @@ public enum AuditRendering {
                 .init(key: "warnings", value: .array(role.warnings.map { .string($0.id.rawValue) })),
                 .init(key: "canAssume", value: role.canAssume.map(PlainJSON.bool) ?? .null),
                 .init(key: "primaryCause", value: role.primaryCause.map { .string($0.rawValue) } ?? .null),
-                .init(key: "risk", value: .string(["none", "unreadable", "warning", "error"][role.risk])),
+                .init(key: "risk", value: .string(role.riskName)),
                 .init(key: "error", value: role.error.map(PlainJSON.string) ?? .null),
             ])
         }
@@ -53,7 +53,7 @@ public enum AuditRendering {
         var out = ["## oidc-doctor audit", "", "| role | risk | admits | warnings | can assume |", "|---|---|---|---|---|"]
         for role in r.roles {
             let cell = { (s: String) in terminalSafe(s).replacing("|", with: "\\|") }
-            out.append("| \(cell(role.name)) | \(["none", "unreadable", "warning", "error"][role.risk]) | \(cell(role.admits.joined(separator: "; "))) | \(role.warnings.map { "`\($0.id.rawValue)`" }.joined(separator: " ")) | \(role.canAssume.map { $0 ? "yes" : "no (\(role.primaryCause?.rawValue ?? "?"))" } ?? "–") |")
+            out.append("| \(cell(role.name)) | \(role.riskName) | \(cell(role.admits.joined(separator: "; "))) | \(role.warnings.map { "`\($0.id.rawValue)`" }.joined(separator: " ")) | \(role.canAssume.map { $0 ? "yes" : "no (\(role.primaryCause?.rawValue ?? "?"))" } ?? "–") |")
         }
         return out.joined(separator: "\n") + "\n"
     }
