@@ -62,7 +62,7 @@ public struct InputSlot: Sendable {
             } catch { return (false, error.located) }
         case .stsError:
             let o = ObservedError(text)
-            let said = o.code.map { "\($0)\(o.message.isEmpty ? "" : ": \(o.message)")" }
+            let said = o.code == nil ? nil : o.text
             if let known = o.knownCause { return (true, "known cause: \(known)" + (said.map { " (\($0))" } ?? "")) }
             return (o.code != nil, said ?? "no STS error code found in \(text.prefix(60).debugDescription)")
         case .provider:

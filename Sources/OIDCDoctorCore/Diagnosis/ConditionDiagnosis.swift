@@ -6,9 +6,6 @@ struct ConditionDiagnosis {
     /// Whether the token has a claim of this name (an absent key may come from an absent claim).
     var hasClaim: (String) -> Bool = { _ in false }
 
-    /// Claims some sources list as keys of a generic provider and AWS's own text does not (reference §1.2).
-    static let unconfirmedClaimKeys: Set<String> = ["email", "azp"]
-
     func finding(for r: ConditionResult, statement: PolicyStatement) -> Finding {
         var f = classify(r)
         f.statement = statement.index
@@ -143,7 +140,7 @@ struct ConditionDiagnosis {
         let pre = String(key[..<colon])
         let claim = String(key[key.index(after: colon)...])
         let preLower = pre.lowercased()
-        if preLower == prefix.lowercased(), Self.unconfirmedClaimKeys.contains(claim.lowercased()) {
+        if preLower == prefix.lowercased(), RequestContext.unconfirmedClaimKeys.contains(claim.lowercased()) {
             let undocumented = "Whether AWS creates \(key) from a token's \(claim) claim is AWS behaviour undocumented"
             if !hasClaim(claim) {
                 let email = prefix == "gitlab.com" ? " (GitLab puts the address in user_email: use the key gitlab.com:user_email)" : " (GitLab puts the address in user_email, which is no key for this provider)"

@@ -11,7 +11,7 @@ public struct ObservedError: Sendable, Hashable {
     public var knownCause: String? { KnownFailure.match(self)?.summary }
 
     /// The line as understood: `CODE: message`.
-    var text: String { [code, message.isEmpty ? nil : message].compactMap { $0 }.joined(separator: ": ") }
+    public var text: String { [code, message.isEmpty ? nil : message].compactMap { $0 }.joined(separator: ": ") }
 
     static let knownCodes = ["AccessDenied", "InvalidIdentityToken", "InvalidIdentityTokenException", "ExpiredTokenException", "ExpiredToken",
                              "ValidationError", "IDPCommunicationError", "IDPRejectedClaim", "PackedPolicyTooLarge", "RegionDisabledException", "MalformedPolicyDocument"]

@@ -40,6 +40,9 @@ public struct RequestContext: Sendable {
     public static let gitlabComKeys = ["namespace_id", "pipeline_source", "project_id", "ref_protected", "runner_environment", "user_access_level", "user_email", "user_id", "user_login"]
     /// Claim names that are keys for any generic OIDC provider.
     public static let genericKeys = ["sub", "aud", "oaud", "amr"]
+    /// Claims some sources list as keys of a generic provider and AWS's own text does not (reference §1.2):
+    /// not put in the context, and a condition on them says so.
+    public static let unconfirmedClaimKeys: Set<String> = ["email", "azp"]
 
     public init(token: IDToken, request: RequestParameters) {
         providerPrefix = token.providerPrefix

@@ -68,23 +68,7 @@ public enum RoleCatalog {
     static func looksLikeHCL(_ text: String) -> Bool {
         let t = text.drop { $0.isWhitespace }
         return t.hasPrefix("resource \"") || t.hasPrefix("data \"") || t.hasPrefix("provider \"") || t.hasPrefix("terraform {") || t.hasPrefix("module \"")
-            || containsBytes(text, "resource \"aws_iam_role\"")
-    }
-
-    /// Byte search: Foundation's `contains` costs more than a whole diagnosis on a policy-sized text.
-    static func containsBytes(_ text: String, _ needle: String) -> Bool {
-        let n = Array(needle.utf8)
-        guard let first = n.first else { return true }
-        var t = text
-        return t.withUTF8 { b in
-            guard b.count >= n.count else { return false }
-            var i = 0
-            while i <= b.count - n.count {
-                if b[i] == first && b[i + 1..<i + n.count].elementsEqual(n[1...]) { return true }
-                i += 1
-            }
-            return false
-        }
+            || text.utf8.firstRange(of: "resource \"aws_iam_role\"".utf8) != nil
     }
 
     /// The original text with every byte outside `range` blanked (line breaks kept): parsing it gives
@@ -114,10 +98,8 @@ public enum RoleCatalog {
 
     static func listRole(_ node: JSONNode, doc: JSONReader.Document) -> RoleCandidate {
         let (d, problem) = document(node["AssumeRolePolicyDocument"], doc: doc)
-        var maxDuration: Int?
-        if case .number(let n)? = node["MaxSessionDuration"]?.value { maxDuration = Int(n) }
         return RoleCandidate(name: node["RoleName"]?.stringValue ?? "(unnamed)", arn: node["Arn"]?.stringValue, shape: .listRoles,
-                             document: d, maxSessionDuration: maxDuration, problem: problem)
+                             document: d, maxSessionDuration: node["MaxSessionDuration"]?.intValue, problem: problem)
     }
 
     static func cloudFormation(_ resources: [JSONMember], doc: JSONReader.Document, roleArn: String?, shape: RoleInput.Shape) -> [RoleCandidate] {
@@ -133,8 +115,7 @@ public enum RoleCatalog {
             guard r.value["Type"]?.stringValue == "AWS::IAM::Role" else { return nil }
             let props = r.value["Properties"]
             let name = props?["RoleName"]?.stringValue ?? r.key
-            var maxDuration: Int?
-            if case .number(let n)? = props?["MaxSessionDuration"]?.value { maxDuration = Int(n) }
+            let maxDuration = props?["MaxSessionDuration"]?.intValue
             guard let node = props?["AssumeRolePolicyDocument"] else {
                 return RoleCandidate(name: name, arn: nil, shape: shape, document: .text(""), maxSessionDuration: maxDuration,
                                      problem: "resource \(r.key) has no AssumeRolePolicyDocument")
@@ -158,8 +139,7 @@ public enum RoleCatalog {
                 for r in resources where r["type"]?.stringValue == "aws_iam_role" && r["mode"]?.stringValue != "data" {
                     let v = r["values"]
                     let name = v?["name"]?.stringValue ?? r["address"]?.stringValue ?? "(unnamed)"
-                    var maxDuration: Int?
-                    if case .number(let n)? = v?["max_session_duration"]?.value { maxDuration = Int(n) }
+                    let maxDuration = v?["max_session_duration"]?.intValue
                     let policy = v?["assume_role_policy"]?.stringValue
                     out.append(RoleCandidate(name: name, arn: v?["arn"]?.stringValue, shape: shape, document: .text(policy ?? ""),
                                              maxSessionDuration: maxDuration,

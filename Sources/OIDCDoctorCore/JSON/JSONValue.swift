@@ -54,6 +54,12 @@ extension JSONNode {
         return nil
     }
 
+    /// A whole number written as a JSON number (`MaxSessionDuration: 3600`); nil otherwise.
+    public var intValue: Int? {
+        if case .number(let n) = value { return Int(n) }
+        return nil
+    }
+
     public var members: [JSONMember]? {
         if case .object(let m) = value { return m }
         return nil

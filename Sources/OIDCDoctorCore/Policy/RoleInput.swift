@@ -140,7 +140,7 @@ public struct RoleInput: Sendable {
         }
         input.roleName = role["RoleName"]?.stringValue
         input.roleArn = role["Arn"]?.stringValue
-        if case .number(let n)? = role["MaxSessionDuration"]?.value { input.maxSessionDuration = Int(n) }
+        input.maxSessionDuration = role["MaxSessionDuration"]?.intValue
         return input
     }
 
