@@ -44,13 +44,12 @@ public enum PolicyParser {
         if let space = doc.spaceBytes {
             policy.quotaCharacters = Grammar.quotaCount(doc.text.bytes, spaceBytes: space, byteOrderMark: doc.hadByteOrderMark)
         } else {
-            policy.quotaCharacters = Grammar.quotaCount(doc.text.bytes)
+            // A document made around a node of a larger text (get-role output): its own bytes count.
+            let r = doc.root.range
+            policy.quotaCharacters = Grammar.quotaCount(Array(doc.text.bytes[max(0, r.start)..<min(doc.text.bytes.count, r.end)]))
         }
         return policy
     }
-
-    /// The characters of `text` that count toward the trust policy size quota (reference §8).
-    static func quotaCharacters(_ text: String) -> Int { Grammar.quotaCount(Array(text.utf8)) }
 }
 
 private struct Grammar {

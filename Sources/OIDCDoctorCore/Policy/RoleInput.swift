@@ -121,9 +121,7 @@ public struct RoleInput: Sendable {
         switch docNode.value {
         case .object:
             let sub = JSONReader.Document(root: docNode, duplicates: doc.duplicates.filter { $0.second.start >= docNode.range.start && $0.second.end <= docNode.range.end }, text: doc.text, hadByteOrderMark: false)
-            var p = try PolicyParser.parse(sub)
-            p.quotaCharacters = PolicyParser.quotaCharacters(doc.text.slice(docNode.range))
-            input = RoleInput(shape: .getRole, policy: p)
+            input = RoleInput(shape: .getRole, policy: try PolicyParser.parse(sub))
         case .string(let s):
             let t = s.trimmingWhitespace
             if t.hasPrefix("{") {
