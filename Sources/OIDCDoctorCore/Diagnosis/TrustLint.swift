@@ -156,14 +156,6 @@ public enum TrustLint {
     /// Why a StringLike `sub` pattern admits more than one project or ref; nil when it is tight.
     static func broadness(_ pattern: String) -> String? {
         guard Wildcard.hasWildcard(pattern) else { return nil }
-        // The usual pinned pattern (`…:ref_type:tag:ref:v*`) is told on the bytes, without splitting it.
-        if pattern.utf8.withContiguousStorageIfAvailable({ ASCII.isASCII($0) && isTightASCII($0) }) == true { return nil }
-        return broadnessByParts(pattern)
-    }
-
-    /// `broadness` without the fast path for tight patterns (tests check the two agree).
-    static func broadnessByParts(_ pattern: String) -> String? {
-        guard Wildcard.hasWildcard(pattern) else { return nil }
         // Bytes: a run of `*` bytes is a run of `*` characters, anything else fails either way.
         if pattern.utf8.allSatisfy({ $0 == 0x2A }) { return "matches every sub: any project, any ref" }
         let parts = ASCII.split(pattern, 0x3A)
@@ -193,54 +185,6 @@ public enum TrustLint {
             reasons.append("every \(type.map { $0 == "tag" ? "tag" : "branch" } ?? "ref")")
         }
         return reasons.isEmpty ? nil : reasons.joined(separator: "; ")
-    }
-
-    /// Whether `broadness` finds no reason in an ASCII pattern (so String and byte equality agree): the
-    /// `:`-separated parts as below, where a project part with a wildcard, a wildcard after the first
-    /// `ref_type` part, or a `*` part after the last `ref` part each give a reason. False: not decided here.
-    static func isTightASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        func equal(_ s: Int, _ e: Int, _ word: StaticString) -> Bool {
-            guard e - s == word.utf8CodeUnitCount else { return false }
-            let w = word.utf8Start
-            for k in 0..<(e - s) where b[s + k] != w[k] { return false }
-            return true
-        }
-        func wild(_ s: Int, _ e: Int) -> Bool {
-            for k in s..<e where b[k] == 0x2A || b[k] == 0x3F { return true }
-            return false
-        }
-        var part = 0
-        var start = 0
-        var afterFirstRefType = false, seenRefType = false
-        var afterRef = false, lastRefFollowedByStar = false
-        var i = 0
-        while true {
-            guard i == b.count || b[i] == 0x3A else { i += 1; continue }
-            let s = start, e = i
-            if part == 0 {
-                guard equal(s, e, "project_path") || equal(s, e, "project_id") || equal(s, e, "job_project_path") || equal(s, e, "job_project_id")
-                    || equal(s, e, "source_project_path") || equal(s, e, "source_project_id") else { return false }
-            } else if part == 1, wild(s, e) {
-                return false
-            }
-            if afterFirstRefType, wild(s, e) { return false }
-            afterFirstRefType = false
-            if afterRef { lastRefFollowedByStar = e - s == 1 && b[s] == 0x2A }
-            afterRef = false
-            if equal(s, e, "ref_type"), !seenRefType {
-                seenRefType = true
-                afterFirstRefType = true
-            }
-            if equal(s, e, "ref") {
-                afterRef = true
-                lastRefFollowedByStar = false
-            }
-            part += 1
-            if i == b.count { break }
-            i += 1
-            start = i
-        }
-        return part >= 2 && !lastRefFollowedByStar
     }
 
     private static func located(_ f: Finding, _ s: PolicyStatement, _ policy: TrustPolicy, _ r: SourceRange) -> Finding {
