@@ -40,6 +40,7 @@ public struct Glyphs: Sendable {
 
     /// Non-ASCII data shown as `\u{…}` when the terminal cannot draw it (ncursesw blanks it in LANG=C).
     public func text(_ s: String) -> String {
+        let s = Unknowns.shown(s)
         guard self.pass == "+" else { return s }
         var out = ""
         for u in s.unicodeScalars {

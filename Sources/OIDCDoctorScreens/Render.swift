@@ -175,7 +175,9 @@ enum DiagnosisScreen {
     static func policyPane(_ c: inout Canvas, _ m: AppModel, x: Int, y: Int, width: Int, height: Int) {
         guard let d = m.diagnosis else { return }
         paneHeading(&c, m, "Trust policy" + (d.role.map { $0.shape == .policy && $0.roleName == nil ? "" : " (\($0.description))" } ?? ""), pane: .policy, x: x, y: y, width: width)
-        guard let source = d.role?.policy.source else {
+        // A generated policy (Terraform) is shown as the file the user wrote.
+        let home = d.role?.policy.origin?.file(named: nil)
+        guard let source = home?.text ?? d.role?.policy.source else {
             if let f = d.findings.first(where: { $0.id == .policyInvalid }) {
                 c.put(m.glyphs.text(f.detail), x: x + 1, y: y + 1, role: .fail, limit: width - 1)
             }
@@ -185,7 +187,9 @@ enum DiagnosisScreen {
         var lineRole: [Int: Role] = [:]
         for s in d.statements {
             for cond in s.conditions {
-                let r = source.lineRange(cond.clause.range)
+                guard let policy = d.role?.policy else { continue }
+                let r = policy.lineRange(cond.clause.range)
+                if r.file != home?.name { continue }
                 for l in r.line...r.endLine where lineRole[l] != .fail { lineRole[l] = cond.result ? .pass : .fail }
             }
         }

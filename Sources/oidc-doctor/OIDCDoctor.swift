@@ -54,6 +54,8 @@ struct Check: ParsableCommand {
     @Option(help: "The runner's public IP as AWS sees it, for conditions on aws:SourceIp.") var sourceIp: String?
     @Option(help: "An AWS Organizations resource control policy (JSON or describe-policy output); repeatable.") var rcp: [String] = []
     @Option(help: "The error line from the job log, to check the prediction against what AWS said.") var stsError: String?
+    @Option(help: "For a Terraform --policy: a variable's value, as terraform -var NAME=VALUE; repeatable.") var `var`: [String] = []
+    @Option(help: "For a Terraform --policy: a .tfvars or .tfvars.json file, as terraform -var-file; repeatable.") var varFile: [String] = []
     @Option(help: "text, json or markdown.") var format: OutputFormat = .text
 
     func validate() throws {
@@ -66,15 +68,21 @@ struct Check: ParsableCommand {
 
     /// Reads every input named on the command line (the full-screen view shares this).
     func request() throws -> DiagnosisRequest {
+        let terraform = TerraformLoader.isTerraform(policy)
         var request = DiagnosisRequest(
                 token: .init(text: try InputSource.read(token, what: "token"), source: token),
-                policy: .init(text: try InputSource.read(policy, what: "policy"), source: policy),
+                policy: .init(text: terraform ? "" : try InputSource.read(policy, what: "policy"), source: policy),
                 providers: try provider.map { .init(text: try InputSource.read($0, what: "provider"), source: $0) },
                 jwks: try jwks.map { .init(text: try InputSource.read($0, what: "JWKS"), source: $0) },
                 parameters: RequestParameters(roleArn: roleArn, sessionName: sessionName, durationSeconds: duration,
                                               at: at.flatMap(TimeText.parse) ?? Int64(Date().timeIntervalSince1970), sourceIp: sourceIp),
             observed: stsError, role: role)
         request.rcps = try rcp.map { .init(text: try InputSource.read($0, what: "RCP"), source: $0) }
+        if terraform {
+            request.terraform = try TerraformLoader.load(policy, arguments: TerraformLoader.ordered(vars: `var`, varFiles: varFile), roleArn: roleArn)
+        } else if !`var`.isEmpty || !varFile.isEmpty {
+            throw InputSource.Failure(description: "--var and --var-file are for a Terraform --policy (a .tf file or a module directory); \(policy) is not one")
+        }
         return request
     }
 
@@ -148,6 +156,8 @@ struct Open: ParsableCommand {
     @Option(help: "Which role, when --policy holds several.") var role: String?
     @Option(help: "The runner's public IP as AWS sees it, for conditions on aws:SourceIp.") var sourceIp: String?
     @Option(help: "An AWS Organizations resource control policy; repeatable.") var rcp: [String] = []
+    @Option(help: "For a Terraform --policy: a variable's value (NAME=VALUE); repeatable.") var `var`: [String] = []
+    @Option(help: "For a Terraform --policy: a .tfvars file; repeatable.") var varFile: [String] = []
 
     func validate() throws {
         if (token == nil) != (policy == nil) { throw ValidationError("give both --token and --policy, or neither (to open the inputs screen)") }
@@ -170,6 +180,7 @@ struct Open: ParsableCommand {
         if let role { args += ["--role", role] }
         if let sourceIp { args += ["--source-ip", sourceIp] }
         for r in rcp { args += ["--rcp", r] }
+        for a in TerraformLoader.ordered(vars: `var`, varFiles: varFile) { args += [a.isFile ? "--var-file" : "--var", a.value] }
         let check = try Check.parse(args)
         let request: DiagnosisRequest
         do { request = try check.request() } catch let failure as InputSource.Failure {

@@ -10,6 +10,8 @@ struct Scenario: CustomTestStringConvertible, Sendable {
     var name: String
     var request: DiagnosisRequest
     var expect: PlainJSON
+    /// For a Terraform case: the same policy written as JSON, which must be diagnosed alike.
+    var twin: DiagnosisRequest?
     var testDescription: String { "\(file): \(name)" }
 
     static func loadAll() -> [Scenario] {
@@ -46,11 +48,22 @@ struct Scenario: CustomTestStringConvertible, Sendable {
             roleArn: plain["roleArn"]?.string, sessionName: plain["sessionName"]?.string,
             durationSeconds: plain["duration"]?.integer.map(Int.init),
             at: plain["at"]?.string.flatMap(TimeText.parse) ?? Fixtures.defaultAt, sourceIp: plain["sourceIp"]?.string)
-        var request = DiagnosisRequest(token: .init(text: tokenText, source: "token"), policy: .init(text: policyText, source: "policy.json"), providers: providers, jwks: jwks, parameters: params, observed: plain["stsError"]?.string)
+        var request = DiagnosisRequest(token: .init(text: tokenText, source: "token"), policy: .init(text: policyText, source: "policy.json"), providers: providers, jwks: jwks, parameters: params, observed: plain["stsError"]?.string,
+                                       role: plain["role"]?.string)
+        var twin: DiagnosisRequest?
+        // A Terraform case: `tf` is main.tf, `vars` its --var values; `policy`, when given, the JSON twin.
+        if let tf = plain["tf"]?.string {
+            twin = c["policy"] == nil ? nil : request
+            var vars: [TerraformFiles.Argument] = []
+            if case .object(let vs)? = plain["vars"] { vars = vs.map { .variable(name: $0.key, value: $0.value.string ?? "") } }
+            let arn = params.roleArn.flatMap(ARN.init)
+            request.terraform = TerraformFiles(files: ["main.tf": tf], arguments: vars, account: arn?.account, partition: arn?.partition)
+            request.policy = .init(text: "", source: "main.tf")
+        }
         if case .array(let rs)? = c["rcps"]?.value {
             request.rcps = rs.enumerated().map { .init(text: text.slice($0.element.range), source: "rcp\($0.offset).json") }
         }
-        return Scenario(file: file, name: name, request: request, expect: plain["expect"] ?? .object([]))
+        return Scenario(file: file, name: name, request: request, expect: plain["expect"] ?? .object([]), twin: twin)
     }
 }
 
@@ -69,9 +82,17 @@ struct Scenario: CustomTestStringConvertible, Sendable {
         if let want = e["cause"] { #expect(d.primaryCause?.rawValue == want.string, "\(summary)") }
         if let want = e["signature"]?.string { #expect(d.signature.rawValue == want) }
         let primary = d.primary
+        if let twin = s.twin {
+            let j = Diagnoser.diagnose(twin)
+            #expect(d.decision == j.decision && d.primaryCause == j.primaryCause && d.primary?.key == j.primary?.key && d.primary?.statement == j.primary?.statement,
+                    "the .tf and its JSON twin differ: \(summary) vs \(j.decision) \(j.primaryCause?.rawValue ?? "-")")
+            #expect(Set(d.findings.map(\.id)) == Set(j.findings.map(\.id)), "findings differ: \(d.findings.map(\.id.rawValue)) vs \(j.findings.map(\.id.rawValue))")
+        }
         if let want = e["statement"]?.integer { #expect(primary?.statement == Int(want), "\(summary)") }
         if let want = e["key"]?.string { #expect(primary?.key == want, "\(summary)") }
         if let want = e["line"]?.integer { #expect(primary?.range?.line == Int(want), "primary range \(String(describing: primary?.range))") }
+        if let want = e["column"]?.integer { #expect(primary?.range?.column == Int(want), "primary range \(String(describing: primary?.range))") }
+        if let want = e["file"]?.string { #expect(primary?.range?.file == want, "primary range \(String(describing: primary?.range))") }
         if let want = e["message"]?.string { #expect(primary?.stsError?.message.contains(want) == true || primary?.detail.contains(want) == true, "\(primary?.stsError?.message ?? "") | \(primary?.detail ?? "")") }
         if let want = e["fix"]?.string { #expect(primary?.fix?.contains(want) == true, "fix: \(primary?.fix ?? "nil")") }
         if case .array(let ws)? = e["warnings"] {
@@ -87,7 +108,7 @@ struct Scenario: CustomTestStringConvertible, Sendable {
         // Every error finding names a fix; every located finding points inside the policy text.
         for f in d.findings where f.severity == .error { #expect(f.fix != nil, "\(f.id.rawValue) has no fix") }
         if let role = d.role {
-            for f in d.findings { if let r = f.range { #expect(r.line >= 1 && r.endLine <= role.policy.source.lineCount, "\(f.id.rawValue) range \(r)") } }
+            for f in d.findings { if let r = f.range { #expect(r.line >= 1 && r.endLine <= role.policy.text(of: r).lineCount, "\(f.id.rawValue) range \(r)") } }
         }
         // A finding's edit really is a fix: applied to the policy, that cause no longer decides the answer.
         if let p = primary, let edit = p.edit, let role = d.role, !role.positionsAreInDecodedText {

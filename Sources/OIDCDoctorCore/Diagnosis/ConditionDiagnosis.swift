@@ -14,15 +14,16 @@ struct ConditionDiagnosis {
         f.key = r.clause.key
         f.values = r.clause.values.map(\.text)
         f.claim = r.context?.claim ?? claimName(r.clause.key)
-        f.range = policy.source.lineRange(r.clause.range)
+        // In a generated policy (Terraform) the one value is the place to point at: the values
+        // element in the .tf, or the default it came from; the clause is the whole condition block.
+        f.range = policy.lineRange(policy.origin != nil && r.clause.values.count == 1 ? r.clause.values[0].range : r.clause.range)
         if !r.undocumented.isEmpty { f.detail += " AWS behaviour undocumented: " + r.undocumented.joined(separator: "; ") + "." }
         f.edit = edit(for: f.id, r)
         return f
     }
 
     private func where_(_ r: ConditionResult) -> String {
-        let p = policy.source.position(of: r.clause.range.start)
-        return "line \(p.line)"
+        policy.lineName(r.clause.range.start)
     }
 
     /// The policy edit behind the fix text, for the ids where one edit lets this token through.
@@ -97,7 +98,7 @@ struct ConditionDiagnosis {
            let v = literal.first(where: { Wildcard.hasWildcard($0) && Wildcard.matches(actual, pattern: $0, ignoreCase: op.base == .stringEqualsIgnoreCase) }) {
             var f = Finding(.conditionWildcardNeedsLike, .error,
                 detail: "\(op.written) compares \(c.key) with \(v.quotedDebug) literally: `*` and `?` are wildcards only under StringLike. Under StringLike this token's value \(actual.quotedDebug) would match.",
-                fix: "change the operator \"\(op.written)\" to \"StringLike\" at line \(policy.source.position(of: c.operatorRange.start).line)" + (op.base == .stringEqualsIgnoreCase ? " (StringLike is case-sensitive; there is no StringLikeIgnoreCase)" : ""))
+                fix: "change the operator \"\(op.written)\" to \"StringLike\" at \(policy.lineName(c.operatorRange.start))" + (op.base == .stringEqualsIgnoreCase ? " (StringLike is case-sensitive; there is no StringLikeIgnoreCase)" : ""))
             f.compare = compare(actual: actual, expected: v, like: true, ignoreCase: false)
             return f
         }

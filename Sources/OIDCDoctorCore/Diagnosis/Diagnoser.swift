@@ -32,6 +32,9 @@ private struct Walk {
     var signature = SignatureStatus.unverified
     var statements: [StatementResult] = []
     var unknown = false
+    /// The decision depends on a value the inputs do not give (DESIGN §8: `input.unresolved`).
+    var unresolved = false
+    var terraform: TerraformReading?
 
     init(parameters: RequestParameters) { self.parameters = parameters }
 
@@ -42,11 +45,20 @@ private struct Walk {
     mutating func add(_ f: Finding) { findings.append(f) }
 
     mutating func run(_ r: DiagnosisRequest) {
-        if let parsed = r.parsedRole { role = parsed } else { readPolicy(r.policy, role: r.role) }
+        var providerInputs = r.providers
+        if let parsed = r.parsedRole {
+            role = parsed
+        } else if let tf = r.terraform {
+            readTerraform(tf, source: r.policy.source, role: r.role)
+            // The configuration's own aws_iam_openid_connect_provider stands for --provider.
+            if providerInputs.isEmpty, let reading = terraform { providerInputs = reading.providerInputs }
+        } else {
+            readPolicy(r.policy, role: r.role)
+        }
         readToken(r.token)
         if parameters.roleArn == nil, let arn = cloudTrail?.roleArn { parameters.roleArn = arn }
         let (partition, account) = roleAccount()
-        readProviders(r.providers, partition: partition, account: account)
+        readProviders(providerInputs, partition: partition, account: account)
         readKeySet(r.jwks)
         rcps = r.parsedRCPs
         readRCPs(r.rcps)
@@ -80,13 +92,43 @@ private struct Walk {
 
     // MARK: inputs
 
-    mutating func readPolicy(_ input: DiagnosisRequest.Input, role name: String?) {
-        do { role = try RoleInput.read(input.text, role: name, roleArn: parameters.roleArn) } catch {
-            unknown = true
-            var f = Finding(.policyInvalid, .error, detail: "\(input.source): \(error.located)", fix: "correct the policy at the place named; IAM would not store it as it is")
+    mutating func readTerraform(_ files: TerraformFiles, source: String, role name: String?) {
+        do {
+            let reading = try TerraformReader.read(files)
+            terraform = reading
+            role = try reading.roleInput(try reading.role(named: name), roleArn: parameters.roleArn)
+            step("policy", .pass, "\(source): \(role!.description)")
+        } catch {
+            policyUnreadable(error, source: source)
+        }
+    }
+
+    mutating func policyUnreadable(_ error: PolicyInvalid, source: String) {
+        if !error.unresolved.isEmpty {
+            var f = Finding(.inputUnresolved, .error, detail: "\(source): \(error.located)",
+                            fix: error.unresolved.map(UnknownAdvice.advice).joined(separator: "; "))
             f.range = error.range
             add(f)
-            step("policy", .fail, "\(input.source) is not a valid trust policy: \(error.located)")
+            unresolved = true
+            step("policy", .warn, "\(source): the trust policy is not known: \(error.message)")
+            return
+        }
+        unknown = true
+        var f = Finding(.policyInvalid, .error, detail: "\(source): \(error.located)", fix: "correct the policy at the place named; IAM would not store it as it is")
+        f.range = error.range
+        add(f)
+        step("policy", .fail, "\(source) is not a valid trust policy: \(error.located)")
+    }
+
+    mutating func readPolicy(_ input: DiagnosisRequest.Input, role roleName: String?) {
+        // HCL pasted or piped: read as a one-file module.
+        if input.text.utf8.first != UInt8(ascii: "{"), RoleCatalog.looksLikeHCL(input.text) {
+            let name = input.source.hasSuffix(".tf") ? String(input.source.split(separator: "/").last ?? "main.tf") : "main.tf"
+            readTerraform(TerraformFiles(files: [name: input.text], account: parameters.roleArn.flatMap(ARN.init)?.account, partition: parameters.roleArn.flatMap(ARN.init)?.partition), source: input.source, role: roleName)
+            return
+        }
+        do { role = try RoleInput.read(input.text, role: roleName, roleArn: parameters.roleArn) } catch {
+            policyUnreadable(error, source: input.source)
         }
     }
 
@@ -348,7 +390,11 @@ private struct Walk {
         statements = eval.statements
         var cd = ConditionDiagnosis(prefix: prefix, policy: policy)
         cd.hasClaim = { token.claims[$0] != nil }
-        switch eval.decision {
+        if eval.knownDecision == nil {
+            undecided(eval, policy: policy)
+            return
+        }
+        switch eval.knownDecision ?? eval.decision {
         case .allow:
             let d = eval.determining.map { s in statements[s].statement.sid.map { "\"\($0)\"" } ?? "statement \(s)" }
             step("trust-policy", .pass, "allowed by \(d.joined(separator: ", "))")
@@ -360,10 +406,10 @@ private struct Walk {
                 let s = statements[i].statement
                 var f = Finding(.statementExplicitDeny, .error,
                                 detail: "statement \(s.sid.map { "\"\($0)\"" } ?? String(i)) has Effect Deny and applies to this request: its principal, action and every condition match. An explicit Deny beats every Allow.",
-                                fix: "narrow or remove the Deny statement at line \(policy.source.position(of: s.range.start).line)", stsError: .accessDenied())
+                                fix: "narrow or remove the Deny statement at \(policy.lineName(s.range.start))", stsError: .accessDenied())
                 f.statement = i
                 f.sid = s.sid
-                f.range = policy.source.lineRange(s.range)
+                f.range = policy.lineRange(s.range)
                 add(f)
             }
             step("trust-policy", .fail, "an explicit Deny applies")
@@ -373,10 +419,39 @@ private struct Walk {
         sessionActions(policy, token: token, caller: caller, context: context)
     }
 
+    /// The answer depends on values the inputs do not give: say which, where, and how to give them.
+    mutating func undecided(_ eval: PolicyEvaluation, policy: TrustPolicy) {
+        let names = eval.unresolved
+        let open = eval.statements.filter { $0.appliesKnown == nil }
+        var places: [String] = []
+        var range: LineRange?
+        for s in open {
+            let who = s.statement.sid.map { "statement \"\($0)\"" } ?? "statement \(s.statement.index)"
+            if !s.principalUnresolved.isEmpty {
+                places.append("\(who): whether its principal \(s.statement.principal.entries.map { Unknowns.shown($0.value.text) }.joined(separator: ", ")) is this token's provider depends on \(s.principalUnresolved.map { "<\($0)>" }.joined(separator: ", "))")
+                range = range ?? policy.lineRange(s.statement.principal.entries.first?.value.range ?? s.statement.principal.range)
+            }
+            for c in s.conditions where !c.unresolved.isEmpty {
+                places.append("\(who): \(c.clause.op.written) on \(Unknowns.shown(c.clause.key)) \(c.clause.values.map { Unknowns.shown($0.text).debugDescription }.joined(separator: ", ")) depends on \(c.unresolved.map { "<\($0)>" }.joined(separator: ", "))")
+                range = range ?? policy.lineRange(c.clause.range)
+            }
+        }
+        var f = Finding(.inputUnresolved, .error,
+                        detail: "STS's answer depends on values the inputs do not give. " + places.joined(separator: "; ") + ". Every other check of the statement " + (open.count == 1 ? "holds" : "s in question hold") + ": with these values known the answer is allow or deny, so oidc-doctor gives neither.",
+                        fix: names.map(UnknownAdvice.advice).joined(separator: "; "))
+        f.statement = open.first?.statement.index
+        f.sid = open.first?.statement.sid
+        f.range = range
+        add(f)
+        unresolved = true
+        step("trust-policy", .warn, "cannot be decided: it depends on \(names.map { "<\($0)>" }.joined(separator: ", "))")
+    }
+
     mutating func implicitDeny(_ eval: PolicyEvaluation, policy: TrustPolicy, cd: ConditionDiagnosis, caller: CallerPrincipal) {
         // Indices, not filtered copies: a statement result is a large value.
         let all = eval.statements
-        let trusted = all.indices.filter { all[$0].statement.effect == .allow && all[$0].principalMatched }
+        // A principal that may be this provider (its account not known) is not the reason for a refusal.
+        let trusted = all.indices.filter { all[$0].statement.effect == .allow && (all[$0].principalMatched || !all[$0].principalUnresolved.isEmpty) }
         if trusted.isEmpty {
             let allows = all.filter { $0.statement.effect == .allow }
             let named = allows.flatMap { $0.statement.principal.entries.map { "\($0.type) \($0.value.text)" } }
@@ -425,7 +500,7 @@ private struct Walk {
                 f.statement = s.statement.index
                 f.sid = s.statement.sid
                 // Point at the principal value itself, the text the fix replaces.
-                f.range = policy.source.lineRange(s.statement.principal.entries.first?.value.range ?? s.statement.principal.range)
+                f.range = policy.lineRange(s.statement.principal.entries.first?.value.range ?? s.statement.principal.range)
                 if wanted.account != nil, let e = s.statement.principal.entries.first {
                     f.edit = PolicyEdit(range: e.value.range, replacement: JSONText.quote(wanted.arnText))
                 }
@@ -440,10 +515,10 @@ private struct Walk {
             let s = all[trusted[0]].statement
             var f = Finding(.actionMismatch, .error,
                             detail: "statement \(s.index) trusts the provider for \(s.action.negated ? "every action except " : "")\(s.action.patterns.map { $0.text.debugDescription }.joined(separator: ", ")), which does not include sts:AssumeRoleWithWebIdentity.",
-                            fix: "set \"Action\": \"sts:AssumeRoleWithWebIdentity\" in statement \(s.index) (line \(policy.source.position(of: s.action.range.start).line))", stsError: .accessDenied())
+                            fix: "set \"Action\": \"sts:AssumeRoleWithWebIdentity\" in statement \(s.index) (\(policy.lineName(s.action.range.start)))", stsError: .accessDenied())
             f.statement = s.index
             f.sid = s.sid
-            f.range = policy.source.lineRange(s.action.range)
+            f.range = policy.lineRange(s.action.range)
             f.edit = PolicyEdit.addAction(Diagnoser.action, to: s.action)
             add(f)
             step("action", .fail, "sts:AssumeRoleWithWebIdentity not allowed")
@@ -476,12 +551,12 @@ private struct Walk {
                 let trusting = statements.first { $0.statement.effect == .allow && $0.applies }?.statement
                 var f = Finding(id, .error,
                                 detail: "the token carries \(what), so STS also evaluates the policy for \(action); \(eval.decision == .explicitDeny ? "a Deny statement refuses it" : "no Allow statement grants it"). Whether the error text names \(action) is undocumented; the job sees the usual AccessDenied.",
-                                fix: trusting.map { "add \"\(action)\" to the Action of statement \($0.index) at line \(policy.source.position(of: $0.action.range.start).line)" } ?? "allow \(action) alongside sts:AssumeRoleWithWebIdentity",
+                                fix: trusting.map { "add \"\(action)\" to the Action of statement \($0.index) at \(policy.lineName($0.action.range.start))" } ?? "allow \(action) alongside sts:AssumeRoleWithWebIdentity",
                                 stsError: .accessDenied())
                 if let t = trusting {
                     f.statement = t.index
                     f.sid = t.sid
-                    f.range = policy.source.lineRange(t.action.range)
+                    f.range = policy.lineRange(t.action.range)
                     f.edit = PolicyEdit.addAction(action, to: t.action)
                 }
                 add(f)
@@ -541,10 +616,12 @@ private struct Walk {
 
     func result() -> Diagnosis {
         // Exit 2 whenever an input cannot be read: the contract promises no half-decisions.
+        // A refusal found before the open question stands (an expired token is refused whatever the policy).
         let primary = unknown
             ? findings.first { $0.id == .policyInvalid || $0.id == .inputInvalid }
-            : findings.first { $0.severity == .error && $0.stsError != nil }
-        let decision: Diagnosis.Decision = unknown ? .unknown : (primary == nil ? .allow : .deny)
+            : findings.first { $0.severity == .error && ($0.stsError != nil || $0.id == .inputUnresolved) }
+        let open = primary?.id == .inputUnresolved
+        let decision: Diagnosis.Decision = unknown || open ? .unknown : (primary == nil ? .allow : .deny)
         var ordered = findings
         if let p = primary, let i = ordered.firstIndex(where: { $0.id == p.id && $0.severity == .error }) {
             ordered.insert(ordered.remove(at: i), at: 0)

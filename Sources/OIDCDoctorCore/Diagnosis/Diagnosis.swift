@@ -25,6 +25,9 @@ public struct DiagnosisRequest: Sendable {
     public var rcps: [Input] = []
     /// RCPs already read (audit reads each once for all its roles); evaluated with `rcps`.
     public var parsedRCPs: [ResourceControlPolicy] = []
+    /// A Terraform configuration (`--policy main.tf` or a module directory), read by the executable;
+    /// `policy` is then only its name.
+    public var terraform: TerraformFiles?
 
     public init(token: Input, policy: Input, providers: [Input] = [], jwks: Input? = nil, parameters: RequestParameters, observed: String? = nil, role: String? = nil) {
         self.role = role

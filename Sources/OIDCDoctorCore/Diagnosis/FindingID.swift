@@ -66,6 +66,8 @@ public enum FindingID: String, Sendable, CaseIterable {
     case observedKnownFailure = "observed.known-failure"
     /// An explicit Deny in a resource control policy given with `--rcp` applies to this call.
     case rcpExplicitDeny = "rcp.explicit-deny"
+    /// DESIGN §8: the decision depends on a value the inputs do not give.
+    case inputUnresolved = "input.unresolved"
 
     public var title: String {
         switch self {
@@ -109,6 +111,7 @@ public enum FindingID: String, Sendable, CaseIterable {
         case .inputInvalid: "an input cannot be read"
         case .observedKnownFailure: "the error from the job log has a known cause outside the trust policy"
         case .rcpExplicitDeny: "a resource control policy of the organization denies the call"
+        case .inputUnresolved: "the decision depends on a value the inputs do not give"
         }
     }
 }

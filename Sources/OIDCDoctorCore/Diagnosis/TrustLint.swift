@@ -11,7 +11,7 @@ public enum TrustLint {
                 detail: "\"\(d.key)\" appears twice in one object (first at line \(first.line), column \(first.column)). IAM refuses to store such a policy now; clients such as the AWS CLI silently keep the last one, and what a stored legacy policy does is undocumented. This diagnosis uses the last one, as a client would.",
                 fix: "keep one \"\(d.key)\" and merge the two")
             f.key = d.key
-            f.range = policy.source.lineRange(d.second)
+            f.range = policy.lineRange(d.second)
             out.append(f)
         }
         if policy.quotaCharacters > quota {
@@ -31,7 +31,7 @@ public enum TrustLint {
                 if let v = c.values.first(where: { Wildcard.hasWildcard($0.text) }) {
                     var f = Finding(.conditionWildcardNeedsLike, .warning,
                         detail: "\(c.op.written) takes \(v.text.quotedDebug) literally: it matches only a value with a real `\(v.text.contains("*") ? "*" : "?")` in it (Access Analyzer: WILDCARD_WITHOUT_LIKE_OPERATOR).",
-                        fix: "if a pattern is meant, change \"\(c.op.written)\" to \"StringLike\" at line \(policy.source.position(of: c.operatorRange.start).line)")
+                        fix: "if a pattern is meant, change \"\(c.op.written)\" to \"StringLike\" at \(policy.lineName(c.operatorRange.start))")
                     f = located(f, s, policy, c.range)
                     f.op = c.op.written
                     f.key = c.key
@@ -145,7 +145,7 @@ public enum TrustLint {
             if let q = c.op.qualifier, lower == subKey || lower == keys.oaudKey || (keys.isGitLabCom && RequestContext.gitlabComKeys.contains { "gitlab.com:" + $0 == lower }) {
                 var f = located(Finding(.trustForAllValuesSingleValued, .warning,
                     detail: "\(q.rawValue): on the single-valued key \(c.key)" + (q == .forAllValues ? " is true when the key is absent, which can be overly permissive (Access Analyzer: FORALLVALUES_WITH_SINGLE_VALUED_KEY)." : " works like the plain operator but documents the wrong intent."),
-                    fix: "remove \"\(q.rawValue):\" from the operator at line \(policy.source.position(of: c.operatorRange.start).line)"), s, policy, c.range)
+                    fix: "remove \"\(q.rawValue):\" from the operator at \(policy.lineName(c.operatorRange.start))"), s, policy, c.range)
                 f.op = c.op.written
                 f.key = c.key
                 out.append(f)
@@ -191,7 +191,7 @@ public enum TrustLint {
         var f = f
         f.statement = s.index
         f.sid = s.sid
-        f.range = policy.source.lineRange(r)
+        f.range = policy.lineRange(r)
         return f
     }
 }

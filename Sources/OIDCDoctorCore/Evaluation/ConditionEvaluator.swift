@@ -23,11 +23,79 @@ public struct ConditionResult: Sendable {
     public var reason: Reason
     /// Things AWS does not document that this result depends on.
     public var undocumented: [String]
+    /// Non-empty when the result depends on values the inputs do not give (then `result` is false
+    /// and means "not known to hold"): the names of those values.
+    public var unresolved: [String] = []
 }
 
 public enum ConditionEvaluator {
     public static func evaluate(_ clause: ConditionClause, statement: Int, context: RequestContext, expandVariables: Bool) -> ConditionResult {
         evaluate(clause, statement: statement, context: context, expandVariables: expandVariables, entry: context.entry(lowercased: clause.keyLower))
+    }
+
+    /// A clause whose key or values hold an unknown (a Terraform variable without a value): true or
+    /// false only when every value the unknown could take gives the same answer.
+    static func evaluateUnresolved(_ clause: ConditionClause, statement: Int, context: RequestContext, expandVariables: Bool) -> ConditionResult? {
+        let names = Array(Set(Unknowns.names(in: clause.key) + clause.values.flatMap { Unknowns.names(in: $0.text) })).sorted()
+        guard !names.isEmpty else { return nil }
+        func unknown(_ entry: ContextEntry?) -> ConditionResult {
+            var r = evaluate(clause, statement: statement, context: context, expandVariables: expandVariables, entry: entry)
+            r.result = false
+            r.unresolved = names
+            return r
+        }
+        if Unknowns.contains(clause.key) {
+            // The key could be any context key its known parts fit, or one that is absent.
+            let pattern = Unknowns.asWildcard(clause.key).lowercased()
+            let candidates = context.entries.filter { Wildcard.matches($0.key.lowercased(), pattern: pattern) }
+            if !candidates.isEmpty { return unknown(nil) }
+            var absent = evaluate(clause, statement: statement, context: context, expandVariables: expandVariables, entry: nil)
+            if clause.values.contains(where: { Unknowns.contains($0.text) }) && clause.op.base == .null { return unknown(nil) }
+            absent.undocumented.append("the key is not known (\(names.joined(separator: ", "))), but no key it could be is in the request context")
+            return absent
+        }
+        let entry = context.entry(lowercased: clause.keyLower)
+        let op = clause.op
+        guard let entry, op.base != .null else {
+            // Absent key: the values do not matter (Null tests presence only).
+            if op.base == .null, clause.values.contains(where: { Unknowns.contains($0.text) }) { return unknown(entry) }
+            return evaluate(clause, statement: statement, context: context, expandVariables: expandVariables, entry: entry)
+        }
+        // Per context value: true, false or nil (not known) that some value matches.
+        func anyMatch(_ c: String) -> Bool? {
+            var maybe = false
+            for v in clause.values {
+                if !Unknowns.contains(v.text) {
+                    if matches(c, v.text, op.base.positive) { return true }
+                    continue
+                }
+                switch op.base.positive {
+                case .stringEquals: if Unknowns.canEqual(v.text, c) { maybe = true }
+                case .stringEqualsIgnoreCase: if Unknowns.canEqual(v.text.lowercased(), c.lowercased()) { maybe = true }
+                case .stringLike: if Wildcard.matches(c, pattern: Unknowns.asWildcard(v.text)) { maybe = true }
+                default: maybe = true
+                }
+            }
+            return maybe ? nil : false
+        }
+        func holds(_ c: String) -> Bool? { anyMatch(c).map { op.base.isNegated ? !$0 : $0 } }
+        let outcome: Bool?
+        switch op.qualifier {
+        case nil:
+            if entry.multiValued { return evaluate(clause, statement: statement, context: context, expandVariables: expandVariables, entry: entry) }
+            outcome = holds(entry.values.first ?? "")
+        case .forAnyValue?:
+            let each = entry.values.map(holds)
+            outcome = each.contains(true) ? true : (each.contains(where: { $0 == nil }) ? nil : false)
+        case .forAllValues?:
+            let each = entry.values.map(holds)
+            outcome = each.contains(false) ? false : (each.contains(where: { $0 == nil }) ? nil : true)
+        }
+        guard let outcome else { return unknown(entry) }
+        var r = evaluate(clause, statement: statement, context: context, expandVariables: expandVariables, entry: entry)
+        r.result = outcome
+        r.reason = outcome ? .matched : .noValueMatched
+        return r
     }
 
     /// `evaluate` with the clause key's context entry already looked up.

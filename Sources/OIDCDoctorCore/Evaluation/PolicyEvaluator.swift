@@ -16,6 +16,25 @@ public struct CallerPrincipal: Sendable, Hashable {
         "arn:\(partition ?? "aws"):iam::\(account ?? "<role account>"):oidc-provider/\(providerURL)"
     }
 
+    /// `matches`, for principals or callers that hold an unknown (the account a Terraform
+    /// configuration is applied in): nil when the answer depends on it.
+    public func matchesKnown(_ entry: PrincipalEntry) -> Bool? {
+        guard Unknowns.contains(entry.value.text) || Unknowns.contains(account ?? "") || Unknowns.contains(partition ?? "") else { return matches(entry) }
+        guard entry.type == "Federated", let arn = entry.arn, arn.service == "iam" else { return false }
+        func same(_ a: String, _ b: String) -> Bool? {
+            if a == b { return true }
+            if Unknowns.contains(a) || Unknowns.contains(b) {
+                return Unknowns.canEqual(a, b) || Unknowns.canEqual(b, a) || (Unknowns.contains(a) && Unknowns.contains(b)) ? nil : false
+            }
+            return false
+        }
+        var parts: [Bool?] = [same(arn.resource, "oidc-provider/" + providerURL)]
+        if let account { parts.append(same(arn.account, account)) }
+        if let partition { parts.append(same(arn.partition, partition)) }
+        if parts.contains(false) { return false }
+        return parts.contains(where: { $0 == nil }) ? nil : true
+    }
+
     /// Federated principals are compared exactly (no wildcards, case-sensitive: reference §5.1).
     public func matches(_ entry: PrincipalEntry) -> Bool {
         guard entry.type == "Federated", let arn = entry.arn, arn.service == "iam" else { return false }
@@ -49,12 +68,28 @@ public struct StatementResult: Sendable {
     public var principalByWildcard: Bool
     public var actionMatched: Bool
     public var conditions: [ConditionResult]
+    /// Unknowns the principal match depends on (then `principalMatched` is false: not known to match).
+    public var principalUnresolved: [String] = []
+
+    /// Whether the statement applies: nil when that depends on values the inputs do not give.
+    public var appliesKnown: Bool? {
+        if applies { return true }
+        if !actionMatched || (!principalMatched && principalUnresolved.isEmpty) { return false }
+        if conditions.contains(where: { !$0.result && $0.unresolved.isEmpty }) { return false }
+        return nil
+    }
+
+    /// Every unknown this statement's answer waits for.
+    public var unresolved: [String] {
+        Array(Set(principalUnresolved + conditions.flatMap(\.unresolved))).sorted()
+    }
 
     public var conditionsHold: Bool { conditions.allSatisfy(\.result) }
     public var applies: Bool { principalMatched && actionMatched && conditionsHold }
-    public var failing: [ConditionResult] { conditions.filter { !$0.result } }
+    /// Conditions known to fail (an unresolved one is not known to).
+    public var failing: [ConditionResult] { conditions.filter { !$0.result && $0.unresolved.isEmpty } }
     /// `failing.count` without building the list (the walk compares every trusting statement).
-    public var failingCount: Int { conditions.reduce(0) { $0 + ($1.result ? 0 : 1) } }
+    public var failingCount: Int { conditions.reduce(0) { $0 + ($1.result || !$1.unresolved.isEmpty ? 0 : 1) } }
 }
 
 /// IAM's decision for one action: explicit Deny wins, then an applicable Allow, else implicit deny.
@@ -66,6 +101,23 @@ public struct PolicyEvaluation: Sendable {
     }
     public var action: String
     public var statements: [StatementResult]
+
+    /// The decision when it does not depend on unknowns; nil when it does. A Deny that may apply
+    /// leaves the decision open only if an Allow may apply too (a refusal either way stands).
+    public var knownDecision: Decision? {
+        let deny = statements.filter { $0.statement.effect == .deny }.map(\.appliesKnown)
+        let allow = statements.filter { $0.statement.effect == .allow }.map(\.appliesKnown)
+        if deny.contains(true) { return .explicitDeny }
+        let allowMay = allow.contains(where: { $0 != false })
+        if deny.contains(where: { $0 == nil }) { return allowMay ? nil : .implicitDeny }
+        if allow.contains(true) { return .allow }
+        return allowMay ? nil : .implicitDeny
+    }
+
+    /// The unknowns an undecided answer waits for.
+    public var unresolved: [String] {
+        Array(Set(statements.filter { $0.appliesKnown == nil }.flatMap(\.unresolved))).sorted()
+    }
 
     public var decision: Decision {
         if statements.contains(where: { $0.statement.effect == .deny && $0.applies }) { return .explicitDeny }
@@ -89,9 +141,20 @@ public enum PolicyEvaluator {
         var looked: [(key: String, entry: ContextEntry?)] = []
         let expands = policy.expandsVariables
         let results = policy.statements.map { s in
-            let (pm, byWildcard) = principalMatch(s.principal, caller)
+            var (pm, byWildcard) = principalMatch(s.principal, caller)
+            var principalUnresolved: [String] = []
+            if policy.hasUnknowns || Unknowns.contains(caller.account ?? ""), !pm, case .entries(let entries, _) = s.principal {
+                let known = entries.map(caller.matchesKnown)
+                if known.contains(true) {
+                    pm = true
+                    byWildcard = false
+                } else if known.contains(where: { $0 == nil }) {
+                    principalUnresolved = Array(Set(entries.flatMap { Unknowns.names(in: $0.value.text) } + Unknowns.names(in: caller.account ?? "") + Unknowns.names(in: caller.partition ?? ""))).sorted()
+                }
+            }
             let am = actionMatches(s.action, action)
             let conds = s.conditions.map { c in
+                if policy.hasUnknowns, let r = ConditionEvaluator.evaluateUnresolved(c, statement: s.index, context: context, expandVariables: expands) { return r }
                 let entry: ContextEntry?
                 if let hit = looked.first(where: { $0.key == c.keyLower }) {
                     entry = hit.entry
@@ -101,7 +164,9 @@ public enum PolicyEvaluator {
                 }
                 return ConditionEvaluator.evaluate(c, statement: s.index, context: context, expandVariables: expands, entry: entry)
             }
-            return StatementResult(statement: s, principalMatched: pm, principalByWildcard: byWildcard, actionMatched: am, conditions: conds)
+            var r = StatementResult(statement: s, principalMatched: pm, principalByWildcard: byWildcard, actionMatched: am, conditions: conds)
+            r.principalUnresolved = principalUnresolved
+            return r
         }
         return PolicyEvaluation(action: action, statements: results)
     }

@@ -181,7 +181,9 @@ public enum JSONText {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if u.value < 0x20 || u.value == 0x7F || (0x80...0x9F).contains(u.value) || u.value == 0x2028 || u.value == 0x2029 {
+                if u.value == 0xFDD0 || u.value == 0xFDD1 {
+                    out += u.value == 0xFDD0 ? "<" : ">"  // an unknown value's marker, shown as <name>
+                } else if u.value < 0x20 || u.value == 0x7F || (0x80...0x9F).contains(u.value) || u.value == 0x2028 || u.value == 0x2029 {
                     out += "\\u" + hex4(u.value)
                 } else {
                     out.unicodeScalars.append(u)

@@ -85,11 +85,14 @@ public struct LineRange: Hashable, Sendable, Codable {
     public var column: Int
     public var endLine: Int
     public var endColumn: Int
-    public init(line: Int, column: Int, endLine: Int, endColumn: Int) {
+    /// The file, when the input has several (a Terraform module): relative to the path given.
+    public var file: String?
+    public init(line: Int, column: Int, endLine: Int, endColumn: Int, file: String? = nil) {
         self.line = line
         self.column = column
         self.endLine = endLine
         self.endColumn = endColumn
+        self.file = file
     }
 }
 

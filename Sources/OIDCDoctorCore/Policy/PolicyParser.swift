@@ -2,9 +2,12 @@
 public struct PolicyInvalid: Error, Sendable {
     public var message: String
     public var range: LineRange?
+    /// Set when the policy could not be made because these values are not known (`input.unresolved`).
+    public var unresolved: [String] = []
 
     public var located: String {
         guard let r = range else { return message }
+        if let f = r.file { return "\(f):\(r.line):\(r.column): \(message)" }
         return "line \(r.line), column \(r.column): \(message)"
     }
 

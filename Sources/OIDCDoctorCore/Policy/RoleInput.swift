@@ -12,6 +12,7 @@ public struct RoleInput: Sendable {
         case terraformPlan = "Terraform plan (terraform show -json)"
         case terraformState = "Terraform state (terraform show -json)"
         case terraformJSON = "Terraform JSON (*.tf.json)"
+        case terraformHCL = "Terraform"
     }
 
     public var shape: Shape
@@ -23,7 +24,13 @@ public struct RoleInput: Sendable {
     /// Positions refer to `policy.source`; for string-embedded or generated documents that is not the file given.
     public var positionsAreInDecodedText: Bool = false
 
+    /// For Terraform: the role's resource address (`module.ci.aws_iam_role.this["deploy"]`).
+    public var address: String?
+    /// What was read, when the shape's name alone does not say it ("Terraform module, 3 files, role …").
+    public var summary: String?
+
     public var description: String {
+        if let summary { return summary }
         var s = shape.rawValue
         if let n = roleName { s += ", \(shape == .cloudFormationJSON || shape == .cloudFormationYAML ? "resource" : "role") \(n)" }
         return s
@@ -146,6 +153,13 @@ public struct RoleInput: Sendable {
         do { return try parse() } catch {
             throw PolicyInvalid(message: "\(error.message) (\(note))", range: error.range)
         }
+    }
+
+    init(terraform policy: TrustPolicy, summary: String) {
+        self.init(shape: .terraformHCL, policy: policy)
+        self.summary = summary
+        // Edits apply to the rendered JSON, not yet to the .tf text.
+        positionsAreInDecodedText = true
     }
 
     private init(shape: Shape, policy: TrustPolicy) {

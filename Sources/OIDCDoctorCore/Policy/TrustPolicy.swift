@@ -13,8 +13,31 @@ public struct TrustPolicy: Sendable {
     /// Characters IAM counts against the trust-policy quota (white space outside strings is not counted).
     public var quotaCharacters: Int
 
+    /// Where a generated text came from (a Terraform configuration); nil when `source` is the text given.
+    public var origin: PolicySourceMap? = nil
+    /// The text holds unknowns (values a Terraform configuration does not give): evaluation then
+    /// checks each clause for them.
+    public var hasUnknowns = false
+
     /// Policy variables are only expanded under this version (reference §3.4).
     public var expandsVariables: Bool { version == "2012-10-17" }
+
+    /// A range as the user reads it: in the file they wrote when the text was generated.
+    public func lineRange(_ r: SourceRange) -> LineRange {
+        origin?.lineRange(r) ?? source.lineRange(r)
+    }
+
+    /// "line 12" or "main.tf:12", for fix texts.
+    public func lineName(_ offset: Int) -> String {
+        let r = lineRange(SourceRange(start: offset, end: offset))
+        return r.file.map { "\($0):\(r.line)" } ?? "line \(r.line)"
+    }
+
+    /// The text a range refers to: the user's file for a generated policy.
+    public func text(of r: LineRange) -> SourceText {
+        if let origin, let f = origin.file(named: r.file) { return f.text }
+        return source
+    }
 }
 
 public enum Effect: String, Sendable {

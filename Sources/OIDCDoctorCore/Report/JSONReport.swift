@@ -103,10 +103,13 @@ public enum JSONReport {
     }
 
     static func range(_ r: LineRange) -> PlainJSON {
-        .object([
+        var pairs: [PlainJSON.Pair] = [
             .init(key: "line", value: .number(String(r.line))), .init(key: "column", value: .number(String(r.column))),
             .init(key: "endLine", value: .number(String(r.endLine))), .init(key: "endColumn", value: .number(String(r.endColumn))),
-        ])
+        ]
+        // DESIGN §8: an input of several files (a Terraform module) names the file.
+        if let f = r.file { pairs.append(.init(key: "file", value: .string(f))) }
+        return .object(pairs)
     }
 
     static func statement(_ s: StatementResult) -> PlainJSON {

@@ -3,7 +3,9 @@ public func terminalSafe(_ s: String) -> String {
     var out = ""
     for u in s.unicodeScalars {
         let v = u.value
-        if v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) {
+        if v == 0xFDD0 || v == 0xFDD1 {
+            out += v == 0xFDD0 ? "<" : ">"  // an unknown value's marker, shown as <name>
+        } else if v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) {
             out += v == 0x0A ? "\\n" : v == 0x09 ? "\\t" : v == 0x0D ? "\\r" : "\\u{" + String(v, radix: 16) + "}"
         } else {
             out.unicodeScalars.append(u)
@@ -109,7 +111,7 @@ public struct TextReport {
         if let s = f.statement { place.append("statement \(s)\(f.sid.map { " \"\(terminalSafe($0))\"" } ?? "")") }
         if let op = f.op, let key = f.key { place.append("\(terminalSafe(op)) on \(terminalSafe(key))") }
         if let r = f.range {
-            out.append("  --> \(terminalSafe(o.policyName)):\(r.line):\(r.column)\(place.isEmpty ? "" : " (" + place.joined(separator: ", ") + ")")")
+            out.append("  --> \(terminalSafe(r.file ?? o.policyName)):\(r.line):\(r.column)\(place.isEmpty ? "" : " (" + place.joined(separator: ", ") + ")")")
             out += snippet(r)
         } else if !place.isEmpty {
             out.append("  --> " + place.joined(separator: ", "))
@@ -136,7 +138,7 @@ public struct TextReport {
     }
 
     func snippet(_ r: LineRange) -> [String] {
-        guard let source = d.role?.policy.source, r.line <= source.lineCount else { return [] }
+        guard let source = d.role?.policy.text(of: r), r.line <= source.lineCount else { return [] }
         let last = min(r.endLine, r.line + 3)
         let gutter = String(last).count
         let room = o.width - gutter - 3
