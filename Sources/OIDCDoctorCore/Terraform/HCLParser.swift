@@ -107,7 +107,8 @@ public struct HCLParser {
 
     // MARK: bodies
 
-    mutating func body(closing: Bool) throws(HCLSyntaxError) -> HCLBody {
+    /// `opener`: the block whose body this is, where an unclosed block is reported.
+    mutating func body(closing: Bool, opener: (name: String, at: Int)? = nil) throws(HCLSyntaxError) -> HCLBody {
         try enter()
         defer { depth -= 1 }
         let saved = newlines
@@ -117,7 +118,10 @@ public struct HCLParser {
         while true {
             skipAll()
             guard let c = peek else {
-                if closing { throw error("this block is not closed: expected \"}\" before the end of the file") }
+                if closing {
+                    let what = opener.map { "the \($0.name) block" } ?? "this block"
+                    throw error("\(what) is not closed: expected \"}\" before the end of the file", at: opener?.at)
+                }
                 break
             }
             if c == UInt8(ascii: "}") {
@@ -158,7 +162,8 @@ public struct HCLParser {
                 throw error(labels.isEmpty ? "expected \"=\" or \"{\" after \(name), found \(describe())" : "expected \"{\" to open the \(name) block, found \(describe())")
             }
             i += 1
-            let inner = try self.body(closing: true)
+            let title = ([name] + labels.map { "\"\($0)\"" }).joined(separator: " ")
+            let inner = try self.body(closing: true, opener: (title, start))
             i += 1  // the closing brace
             body.blocks.append(HCLBlock(type: name, labels: labels, labelRanges: labelRanges, body: inner, range: SourceRange(start: start, end: i)))
             try endOfLine("after the block \(name)")
@@ -736,21 +741,24 @@ public struct HCLParser {
     }
 
     /// `<<-`: the smallest indentation of the lines (blank lines aside; a line that starts with an
-    /// interpolation counts with the white space before it) is removed from every line.
+    /// interpolation counts with the white space before it) is removed from every line. An exact
+    /// literal stays exact: it becomes one part per line, each naming its own bytes of the file.
     static func unindent(_ parts: [HCLTemplatePart]) -> [HCLTemplatePart] {
-        func isSpace(_ c: Character) -> Bool { c == " " || c == "\t" }
+        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 }
+        func lines(_ s: String) -> [ArraySlice<UInt8>] {
+            Array(s.utf8).split(separator: 0x0A, omittingEmptySubsequences: false)
+        }
         var minIndent = Int.max
         var atStart = true
         for (k, p) in parts.enumerated() {
             guard case .literal(let s, _, _) = p else { atStart = false; continue }
-            let lines = s.split(separator: "\n", omittingEmptySubsequences: false)
-            for (n, line) in lines.enumerated() {
+            let ls = lines(s)
+            for (n, line) in ls.enumerated() {
                 if n > 0 { atStart = true }
                 defer { atStart = false }
                 guard atStart else { continue }
                 let spaces = line.prefix(while: isSpace).count
-                let lastOfPart = n == lines.count - 1
-                let followedByInterpolation = lastOfPart && k + 1 < parts.count
+                let followedByInterpolation = n == ls.count - 1 && k + 1 < parts.count
                 if spaces == line.count && !followedByInterpolation { continue }  // blank
                 minIndent = min(minIndent, spaces)
             }
@@ -759,14 +767,27 @@ public struct HCLParser {
         var out: [HCLTemplatePart] = []
         atStart = true
         for p in parts {
-            guard case .literal(let s, let r, _) = p else { out.append(p); atStart = false; continue }
-            var lines: [Substring] = []
-            for (n, line) in s.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            guard case .literal(let s, let r, let exact) = p else { out.append(p); atStart = false; continue }
+            let ls = lines(s)
+            var joined: [UInt8] = []
+            var offset = 0  // of the line in `s`, which is the file's bytes from r.start when exact
+            for (n, line) in ls.enumerated() {
                 if n > 0 { atStart = true }
-                lines.append(atStart ? line.dropFirst(min(minIndent, line.prefix(while: isSpace).count)) : line)
+                let drop = atStart ? min(minIndent, line.prefix(while: isSpace).count) : 0
                 atStart = false
+                var kept = Array(line.dropFirst(drop))
+                if n < ls.count - 1 { kept.append(0x0A) }
+                if exact {
+                    let from = r.start + offset + drop
+                    if !kept.isEmpty {
+                        out.append(.literal(String(decoding: kept, as: UTF8.self), SourceRange(start: from, end: from + kept.count), exact: true))
+                    }
+                } else {
+                    joined += kept
+                }
+                offset += line.count + 1
             }
-            out.append(.literal(lines.joined(separator: "\n"), r, exact: false))
+            if !exact { out.append(.literal(String(decoding: joined, as: UTF8.self), r, exact: false)) }
         }
         return out
     }
