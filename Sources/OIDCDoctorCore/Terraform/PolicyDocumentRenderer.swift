@@ -124,7 +124,7 @@ enum PolicyDocumentRenderer {
         }
         let conditions = try TFBlocks.expand(body, "condition", scope)
         if !conditions.isEmpty {
-            items.append(("Condition", nil, try self.conditions(conditions), conditions.first.map { $0.1.origin($0.0.range) }))
+            items.append(("Condition", nil, try self.conditions(conditions, version: version), conditions.first.map { $0.1.origin($0.0.range) }))
         }
         return (sid?.0, .object(items, scope.origin(body.range)))
     }
@@ -166,7 +166,9 @@ enum PolicyDocumentRenderer {
     }
 
     /// `IAMPolicyStatementConditionSet.MarshalJSON`: test → variable → values, merged in set order.
-    static func conditions(_ blocks: [(HCLBody, TFScope)]) throws(TFEvalError) -> Node {
+    /// Condition values get `&{…}` → `${…}` like principals and resources (the set hash is over the
+    /// values as configured).
+    static func conditions(_ blocks: [(HCLBody, TFScope)], version: String?) throws(TFEvalError) -> Node {
         var sets: [(test: (String, TFOrigin?), variable: (String, TFOrigin?), values: [TFValue], hash: String, origin: TFOrigin)] = []
         for (b, s) in blocks {
             guard let t = try optionalString(b, "test", s), let v = try optionalString(b, "variable", s) else {
@@ -180,7 +182,10 @@ enum PolicyDocumentRenderer {
         var tests: [String: (origin: TFOrigin?, vars: [String: (keyOrigin: TFOrigin?, values: [Node], list: Bool, item: TFOrigin)])] = [:]
         for c in sets {
             var t = tests[c.test.0] ?? (c.test.1, [:])
-            let vals = c.values.map { Node.string($0.string ?? "", $0.origin) }
+            let vals = c.values.map { v in
+                let s = v.string ?? ""
+                return Node.string(version == "2012-10-17" ? s.replacing("&{", with: "${") : s, v.origin)
+            }
             if var existing = t.vars[c.variable.0] {
                 existing.values += vals
                 existing.list = true

@@ -24,6 +24,8 @@ public struct TerraformReading: Sendable {
     public var files: [TFSourceFile]
     public var roles: [Role]
     public var providers: [Provider]
+    /// Every `data "aws_iam_policy_document"` instance, trust document or not.
+    public var documents: [Role]
     /// Files and directories the configuration refers to that were not given (the executable reads
     /// them and reads again).
     public var missing: [String]
@@ -97,7 +99,7 @@ public enum TerraformReader {
             }
             // A module's data.tf may hold trust documents but no role: each document stands for one.
             if roles.isEmpty { roles = documents.filter { doc in looksLikeTrust(doc.policy) || doc.problem != nil } }
-            return TerraformReading(files: config.sources, roles: roles, providers: providers, missing: config.missing.sorted(),
+            return TerraformReading(files: config.sources, roles: roles, providers: providers, documents: documents, missing: config.missing.sorted(),
                                     remoteModules: config.remoteModules, configFileCount: config.sources.filter { $0.path.hasSuffix(".tf") }.count)
         } catch {
             throw invalid(error, config.sources)
