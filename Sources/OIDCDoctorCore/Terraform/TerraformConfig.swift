@@ -65,7 +65,7 @@ final class TerraformConfig: @unchecked Sendable {
     var roleErrors: [String: TFEvalError] = [:]
     /// Resource instances in the order they were made.
     var instances: [TFInstance] = []
-    static let maxSteps = 4_000_000
+    static let maxSteps = 1_000_000
     static let maxModuleDepth = 24
     var root: TFModuleInstance!
 
@@ -80,7 +80,26 @@ final class TerraformConfig: @unchecked Sendable {
         }
     }
 
-    func isLimit(_ e: TFEvalError) -> Bool { steps > Self.maxSteps || e.message.hasPrefix("a cycle") }
+    /// Bytes made by templates, functions and for expressions: `"${local.a}${local.a}"` forty
+    /// levels deep is a terabyte, made long before the step budget runs out.
+    var produced = 0
+    static let maxProduced = 64 << 20
+
+    func charge(_ v: TFValue) throws(TFEvalError) -> TFValue {
+        switch v.kind {
+        case .string(let s): produced += s.utf8.count
+        case .list(let l): produced += 32 * l.count
+        case .object(let e): produced += 32 * e.count
+        default: break
+        }
+        produced += 32 * v.pieces.count  // where each part came from, kept beside the text
+        if produced > Self.maxProduced {
+            throw TFEvalError(message: "evaluating this configuration makes more than \(Self.maxProduced >> 20) MB of strings and lists (a value that doubles at every step?); oidc-doctor stops here", origin: v.origin)
+        }
+        return v
+    }
+
+    func isLimit(_ e: TFEvalError) -> Bool { steps > Self.maxSteps || produced > Self.maxProduced || e.message.hasPrefix("a cycle") }
 
     /// A file of the configuration by path, registered once for positions.
     func sourceIndex(_ path: String) -> Int? {

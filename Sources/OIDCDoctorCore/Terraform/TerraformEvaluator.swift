@@ -37,7 +37,7 @@ enum TFEval {
         case .bool(let v): return TFValue(.bool(v), origin: here)
         case .null: return TFValue(.null, origin: here)
         case .template(let parts):
-            return try template(parts, scope, origin: here)
+            return try scope.module.config.charge(try template(parts, scope, origin: here))
         case .parenthesized(let inner):
             return try eval(inner, scope)
         case .variable(let name):
@@ -82,9 +82,9 @@ enum TFEval {
         case .binary(let op, let l, let r):
             return try binary(op, l, r, scope, here)
         case .call(let name, let args, let expands):
-            return try TFFunctions.call(name, args, expandsLast: expands, scope, here)
+            return try scope.module.config.charge(try TFFunctions.call(name, args, expandsLast: expands, scope, here))
         case .forExpression(let f):
-            return try forExpression(f, scope, here)
+            return try scope.module.config.charge(try forExpression(f, scope, here))
         }
     }
 

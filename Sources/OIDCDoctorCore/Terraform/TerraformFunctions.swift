@@ -411,15 +411,68 @@ enum Printf {
 }
 
 /// `regex`, `regexall` and `replace(…, "/re/", …)` with the standard library's regular expressions
-/// (RE2 and Swift's syntax agree on what these files use: classes, groups, anchors, quantifiers).
+/// (RE2 and Swift's syntax agree on what these files use: classes, groups, anchors, quantifiers),
+/// matched by Unicode scalar as RE2 matches by rune.
 enum Regexes {
+    /// The name of the unknown a pattern that could backtrack for ever stands for.
+    static let unknownName = "regex"
+    static let maxText = 4096, maxPattern = 1000
+
     static func compile(_ p: String, _ here: TFOrigin) throws(TFEvalError) -> Regex<AnyRegexOutput> {
-        do { return try Regex(p) } catch {
+        do { return try Regex(p).matchingSemantics(.unicodeScalar) } catch {
             throw TFEvalError(message: "invalid regular expression \(p.debugDescription)", origin: here)
         }
     }
 
+    /// RE2 runs in linear time; the standard library backtracks, and `(a+)+$` takes minutes on 20
+    /// characters. A pattern that repeats a group holding a repetition, or a text or pattern past
+    /// the limits, is not run: its result is unknown rather than a hang.
+    static func isSafe(_ pattern: String, _ text: String) -> Bool {
+        guard text.utf8.count <= maxText, pattern.utf8.count <= maxPattern else { return false }
+        var stack: [Bool] = []  // per open group: does it hold a quantifier?
+        var lastGroupHadQuantifier = false
+        var unbounded = 0
+        var chars = Array(pattern.unicodeScalars)[...]
+        func quantifierFollows() -> Bool {
+            guard let c = chars.first else { return false }
+            return c == "*" || c == "+" || c == "?" || c == "{"
+        }
+        while let c = chars.popFirst() {
+            var wasGroup = false
+            switch c {
+            case "\\": _ = chars.popFirst()
+            case "[":
+                if chars.first == "^" { chars = chars.dropFirst() }
+                if chars.first == "]" { chars = chars.dropFirst() }
+                while let d = chars.popFirst(), d != "]" { if d == "\\" { _ = chars.popFirst() } }
+            case "(":
+                stack.append(false)
+                if chars.first == "?" {  // (?:…), (?P<name>…), (?i): no quantifier
+                    chars = chars.dropFirst()
+                    while let d = chars.first, d != ":", d != ">", d != ")" { chars = chars.dropFirst() }
+                    if chars.first == ":" || chars.first == ">" { chars = chars.dropFirst() }
+                }
+            case ")":
+                lastGroupHadQuantifier = stack.popLast() ?? false
+                wasGroup = true
+            case "*", "+", "{":
+                if c == "{" { while let d = chars.popFirst(), d != "}" {} }
+                unbounded += c == "{" ? 0 : 1
+                if !stack.isEmpty { stack[stack.count - 1] = true }
+            case "?":
+                if !stack.isEmpty { stack[stack.count - 1] = true }
+            default: break
+            }
+            if wasGroup {
+                if lastGroupHadQuantifier, quantifierFollows() { return false }
+                if lastGroupHadQuantifier, !stack.isEmpty { stack[stack.count - 1] = true }
+            }
+        }
+        return unbounded <= 6
+    }
+
     static func replace(_ text: String, pattern: String, with repl: String, _ here: TFOrigin) throws(TFEvalError) -> String {
+        guard isSafe(pattern, text) else { return Unknowns.marker([unknownName]) }
         let re = try compile(pattern, here)
         var out = ""
         var last = text.startIndex
@@ -464,12 +517,14 @@ enum Regexes {
     }
 
     static func regex(_ pattern: String, _ text: String, _ here: TFOrigin) throws(TFEvalError) -> TFValue {
+        guard isSafe(pattern, text) else { return .unknown([unknownName], here) }
         let re = try compile(pattern, here)
         guard let m = text.firstMatch(of: re) else { throw TFEvalError(message: "regex(): \(pattern.debugDescription) does not match \(text.debugDescription)", origin: here) }
         return value(m, here)
     }
 
     static func regexAll(_ pattern: String, _ text: String, _ here: TFOrigin) throws(TFEvalError) -> TFValue {
+        guard isSafe(pattern, text) else { return .unknown([unknownName], here) }
         let re = try compile(pattern, here)
         return TFValue(.list(text.matches(of: re).map { value($0, here) }), origin: here)
     }

@@ -115,6 +115,7 @@ enum UnknownAdvice {
     static func advice(_ name: String) -> String {
         if name == TFResources.accountUnknown { return "<account> is the account this configuration is applied in (data.aws_caller_identity): give --role-arn arn:aws:iam::ACCOUNT:role/NAME" }
         if name == TFResources.partitionUnknown { return "<partition> is the partition this configuration is applied in (data.aws_partition): give --role-arn" }
+        if name == Regexes.unknownName { return "<regex> is the result of a regular expression oidc-doctor does not run (a repeated group that holds a repetition, or more than \(Regexes.maxText) characters of text: the standard library would backtrack for minutes where Terraform's RE2 does not): write the value out" }
         if name == TFResources.regionUnknown { return "<region> is the region of the provider configuration: not known offline" }
         if let r = name.range(of: "var.") {
             let variable = String(name[r.upperBound...])
