@@ -11,6 +11,8 @@ public struct HCLParser {
     /// Whether a line break ends the current expression (attribute values and object items) or is
     /// white space (inside parentheses, brackets and interpolations).
     var newlines = true
+    /// A `~}` was read: the next literal loses its leading white space (`stripLeading`).
+    var trimNextLiteral = false
 
     public static func parse(_ text: SourceText) throws(HCLSyntaxError) -> HCLBody {
         guard text.bytes.count <= maxBytes else {
@@ -532,7 +534,14 @@ public struct HCLParser {
         var exact = true
         let inQuotes = end == .quote || (end == .directive && quoted)
         func flush(_ at: Int) {
-            if !lit.isEmpty { parts.append(.literal(String(decoding: lit, as: UTF8.self), SourceRange(start: litStart, end: at), exact: exact)) }
+            var from = litStart
+            if trimNextLiteral {
+                let cut = Self.leadingStrip(lit, lineTokens: !inQuotes)
+                lit.removeFirst(cut)
+                if exact { from += cut } else { from = at }
+                trimNextLiteral = false
+            }
+            if !lit.isEmpty { parts.append(.literal(String(decoding: lit, as: UTF8.self), SourceRange(start: from, end: at), exact: exact)) }
             lit = []
             exact = true
         }
@@ -599,9 +608,9 @@ public struct HCLParser {
                 guard peek == UInt8(ascii: "}") else { throw error("expected \"}\" to close the ${ interpolation, found \(describe())") }
                 i += 1
                 newlines = saved
-                if stripLeft { parts = Self.stripTrailing(parts) }
+                if stripLeft { parts = Self.stripTrailing(parts, lineTokens: !inQuotes) }
                 parts.append(.interpolation(e))
-                if stripRight { stripLeadingWhitespaceNext() }
+                if stripRight { trimNextLiteral = true }
                 continue
             }
             if c == UInt8(ascii: "%") && peek(1) == UInt8(ascii: "{") {
@@ -641,17 +650,30 @@ public struct HCLParser {
         return identifier()?.0
     }
 
-    /// `~}` strips the white space that follows; recorded by skipping it in the source.
-    mutating func stripLeadingWhitespaceNext() {
-        while let c = peek, c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D { i += 1 }
+    /// Strip markers trim white space as HCL does: in a quoted string the whole neighbouring
+    /// literal; in a heredoc or template file only the neighbouring line (HCL scans those literals
+    /// line by line, each with its newline), so `~}` at a line's end removes just that newline.
+    static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
+
+    /// How many bytes `~}` removes from the start of the literal that follows.
+    static func leadingStrip(_ lit: [UInt8], lineTokens: Bool) -> Int {
+        var k = 0
+        while k < lit.count, isSpace(lit[k]) {
+            k += 1
+            if lineTokens && lit[k - 1] == 0x0A { break }
+        }
+        return k
     }
 
-    static func stripTrailing(_ parts: [HCLTemplatePart]) -> [HCLTemplatePart] {
-        guard case .literal(let s, let r, _)? = parts.last else { return parts }
-        var t = Substring(s)
-        while let l = t.last, l == " " || l == "\t" || l == "\n" || l == "\r" || l == "\r\n" { t = t.dropLast() }
+    /// `%{~` / `${~`: the literal before loses its trailing white space.
+    static func stripTrailing(_ parts: [HCLTemplatePart], lineTokens: Bool) -> [HCLTemplatePart] {
+        guard case .literal(let s, let r, let exact)? = parts.last else { return parts }
+        var t = Array(s.utf8)
+        var floor = 0  // where the last line of the literal starts, when lines are tokens
+        if lineTokens, let last = t.dropLast().lastIndex(of: 0x0A) { floor = last + 1 }
+        while t.count > floor, let l = t.last, isSpace(l) { t.removeLast() }
         var out = Array(parts.dropLast())
-        if !t.isEmpty { out.append(.literal(String(t), SourceRange(start: r.start, end: r.start + t.utf8.count), exact: false)) }
+        if !t.isEmpty { out.append(.literal(String(decoding: t, as: UTF8.self), SourceRange(start: r.start, end: exact ? r.start + t.count : r.end), exact: exact)) }
         return out
     }
 
@@ -660,7 +682,7 @@ public struct HCLParser {
         var parts = before
         let start = i
         i += 2
-        if peek == UInt8(ascii: "~") { i += 1; parts = Self.stripTrailing(parts) }
+        if peek == UInt8(ascii: "~") { i += 1; parts = Self.stripTrailing(parts, lineTokens: !quoted) }
         let saved = newlines
         newlines = false
         defer { newlines = saved }
@@ -672,13 +694,14 @@ public struct HCLParser {
             if peek == UInt8(ascii: "~") { i += 1; strip = true }
             guard peek == UInt8(ascii: "}") else { throw error("expected \"}\" to close the %{ directive, found \(describe())") }
             i += 1
-            if strip { stripLeadingWhitespaceNext() }
+            if strip { trimNextLiteral = true }
         }
-        func endTag(_ names: Set<String>) throws(HCLSyntaxError) -> String {
+        /// The closing tag of a directive's body; `%{~ …}` trims the end of that body.
+        func endTag(_ names: Set<String>, _ body: inout [HCLTemplatePart]) throws(HCLSyntaxError) -> String {
             let at = i
             guard peek == UInt8(ascii: "%"), peek(1) == UInt8(ascii: "{") else { throw error("expected %{ \(names.sorted().joined(separator: " or ")) }") }
             i += 2
-            if peek == UInt8(ascii: "~") { i += 1 }
+            if peek == UInt8(ascii: "~") { i += 1; body = Self.stripTrailing(body, lineTokens: !quoted) }
             skip()
             guard let (k, _) = identifier(), names.contains(k) else { throw error("expected %{ \(names.sorted().joined(separator: " or ")) }", at: at) }
             try closeTag()
@@ -690,11 +713,10 @@ public struct HCLParser {
             try closeTag()
             var thenParts = try templateParts(until: .directive, heredocMarker: heredocMarker, quoted: quoted)
             var elseParts: [HCLTemplatePart] = []
-            if try endTag(["else", "endif"]) == "else" {
+            if try endTag(["else", "endif"], &thenParts) == "else" {
                 elseParts = try templateParts(until: .directive, heredocMarker: heredocMarker, quoted: quoted)
-                _ = try endTag(["endif"])
+                _ = try endTag(["endif"], &elseParts)
             }
-            thenParts = thenParts.isEmpty ? [] : thenParts
             parts.append(.ifDirective(cond, then: thenParts, else: elseParts))
         case "for":
             skip()
@@ -714,8 +736,8 @@ public struct HCLParser {
             i += 2
             let coll = try expression()
             try closeTag()
-            let body = try templateParts(until: .directive, heredocMarker: heredocMarker, quoted: quoted)
-            _ = try endTag(["endfor"])
+            var body = try templateParts(until: .directive, heredocMarker: heredocMarker, quoted: quoted)
+            _ = try endTag(["endfor"], &body)
             parts.append(.forDirective(key: keyName, value: valueName, collection: coll, body: body))
         default:
             throw error("unknown template directive %{ \(keyword) } (HCL has if and for)", at: start)

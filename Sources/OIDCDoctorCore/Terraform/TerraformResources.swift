@@ -15,7 +15,9 @@ enum TFResources {
         func s(_ t: String) -> TFValue { .string(t, here) }
         func arg(_ name: String) throws(TFEvalError) -> TFValue? {
             guard let a = block.body.attribute(name) else { return nil }
-            return try TFEval.eval(a.value, scope)
+            // An argument set to null is an argument not set: the provider's default applies.
+            let v = try TFEval.eval(a.value, scope)
+            return v.isNull ? nil : v
         }
         var v: TFValue
         switch (mode, type) {
