@@ -245,9 +245,62 @@ enum PolicyDocumentRenderer {
         }
         let order = ["Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition"]
         return stmts.map { s in
-            let members = order.compactMap { k in s.member(k).map { ($0.key, o, node($0.value, sortKeys: true), o) } }
+            let members = order.compactMap { k -> (String, TFOrigin?, Node, TFOrigin?)? in
+                guard let m = s.member(k) else { return nil }
+                switch k {
+                case "Principal", "NotPrincipal": return (m.key, o, principalSet(m.value, node), o)
+                case "Condition": return conditionSet(m.value, o).map { (m.key, o, $0, o) }
+                default: return (m.key, o, node(m.value, sortKeys: true), o)
+                }
+            }
             return (s["Sid"]?.stringValue, .object(members, o))
         }
+    }
+
+    /// `IAMPolicyStatementPrincipalSet` read back and written again: each type's list of
+    /// identifiers reverse-sorted (a one-element list stays a list), a plain string as it was.
+    static func principalSet(_ n: JSONNode, _ node: (JSONNode, Bool) -> Node) -> Node {
+        guard case .object(let m) = n.value else { return node(n, true) }
+        return .object(m.sorted { goLess($0.key, $1.key) }.map { member in
+            let v: Node
+            if case .array(let items) = member.value.value {
+                let ids = items.map { node($0, true) }.sorted { a, b in
+                    if case .string(let x, _) = a, case .string(let y, _) = b { return goLess(y, x) }
+                    return false
+                }
+                v = .list(ids, nil)
+            } else {
+                v = node(member.value, true)
+            }
+            return (member.key, nil, v, nil)
+        }, nil)
+    }
+
+    /// `IAMPolicyStatementConditionSet` read back and written again: a string stays a string, a
+    /// bool becomes "true"/"false", a one-element list becomes its string, a longer list keeps its
+    /// order, and a number is dropped — the provider's reader has no case for it, so the condition
+    /// is gone from the rendered policy (terraform plan shows the same). Nil when nothing is left.
+    static func conditionSet(_ n: JSONNode, _ o: TFOrigin?) -> Node? {
+        guard case .object(let tests) = n.value else { return nil }
+        var out: [(key: String, keyOrigin: TFOrigin?, value: Node, itemOrigin: TFOrigin?)] = []
+        for t in tests.sorted(by: { goLess($0.key, $1.key) }) {
+            guard case .object(let vars) = t.value.value else { continue }
+            var inner: [(key: String, keyOrigin: TFOrigin?, value: Node, itemOrigin: TFOrigin?)] = []
+            for v in vars.sorted(by: { goLess($0.key, $1.key) }) {
+                let value: Node
+                switch v.value.value {
+                case .string(let x): value = .string(x, o)
+                case .bool(let b): value = .string(b ? "true" : "false", o)
+                case .array(let items):
+                    let xs = items.compactMap { $0.stringValue }.map { Node.string($0, o) }
+                    value = xs.count == 1 ? xs[0] : .list(xs, o)
+                default: continue
+                }
+                inner.append((v.key, o, value, o))
+            }
+            if !inner.isEmpty { out.append((t.key, o, .object(inner, o), o)) }
+        }
+        return out.isEmpty ? nil : .object(out, o)
     }
 
     // MARK: writing

@@ -4,6 +4,8 @@ public struct TerraformReading: Sendable {
     public struct Role: Sendable {
         public var address: String
         public var name: String?
+        /// The role's ARN as the resource gives it (the account and partition may be unknown).
+        public var arn: String? = nil
         /// The policy text with where its parts came from; nil when it could not be made.
         public var policy: TFValue?
         public var maxSessionDuration: TFValue?
@@ -83,8 +85,9 @@ public enum TerraformReader {
                 case "aws_iam_role" where inst.mode == .managed:
                     let policy = inst.value["assume_role_policy"]
                     let problem = config.roleErrors[inst.address] ?? (policy == nil ? TFEvalError(message: "\(inst.address) has no assume_role_policy", origin: o) : nil)
-                    roles.append(.init(address: inst.address, name: inst.value["name"].flatMap { TFEval.stringValue($0) }, policy: problem == nil ? policy : nil,
-                                       maxSessionDuration: inst.value["max_session_duration"], origin: o, problem: problem, isDocument: false))
+                    roles.append(.init(address: inst.address, name: inst.value["name"].flatMap { TFEval.stringValue($0) }, arn: inst.value["arn"]?.string,
+                                       policy: problem == nil ? policy : nil, maxSessionDuration: inst.value["max_session_duration"], origin: o, problem: problem,
+                                       isDocument: false))
                 case "aws_iam_policy_document" where inst.mode == .data:
                     documents.append(.init(address: inst.address, name: nil, policy: inst.value["json"], origin: o, problem: nil, isDocument: true))
                 case "aws_iam_openid_connect_provider" where inst.mode == .managed:

@@ -71,7 +71,9 @@ extension TerraformReading {
         if let d = r.maxSessionDuration, case .number(let n) = d.kind { input.maxSessionDuration = Int(n) }
         // The role lives in the account this configuration is applied in: the same symbol its
         // principals use, so a provider made by the same files matches; --role-arn makes it literal.
-        if roleArn == nil {
+        if roleArn == nil, let arn = r.arn {
+            input.roleArn = arn
+        } else if roleArn == nil {
             let name = r.name.map { Unknowns.contains($0) ? Unknowns.marker([r.address + ".name"]) : $0 } ?? Unknowns.marker([r.address + ".name"])
             input.roleArn = "arn:\(Unknowns.marker([TFResources.partitionUnknown])):iam::\(Unknowns.marker([TFResources.accountUnknown])):role/\(name)"
         }
