@@ -231,7 +231,7 @@ struct Audit: ParsableCommand {
         abstract: "Audit many roles: who each admits, every trust warning, and (with --token) whether this job can assume it.",
         discussion: "Exit status: 0 no role has an error-severity warning, 1 some role has one, 2 an input cannot be read.")
 
-    @Option(help: "list-roles output, a CloudFormation template, a Terraform plan/state, or a directory of such files.") var roles: String
+    @Option(help: "list-roles output, a CloudFormation template, a Terraform plan/state, a .tf file or module directory, or a directory of such files.") var roles: String
     @Option(help: "A job's ID token, to say which roles it can assume.") var token: String?
     @Option(help: "OIDC provider output; repeatable.") var provider: [String] = []
     @Option(help: "The account's role ARN form, for templates (AWS::AccountId, partition).") var roleArn: String?
@@ -239,6 +239,8 @@ struct Audit: ParsableCommand {
     @Option(help: "The runner's public IP as AWS sees it, for conditions on aws:SourceIp.") var sourceIp: String?
     @Option(help: "When the call is made: RFC 3339 or epoch seconds (default: now).") var at: String?
     @Option(help: "text, json or markdown; without it, a terminal shows the roles list.") var format: OutputFormat?
+    @Option(help: "For Terraform --roles: a variable's value, as terraform -var NAME=VALUE; repeatable.") var `var`: [String] = []
+    @Option(help: "For Terraform --roles: a .tfvars or .tfvars.json file, as terraform -var-file; repeatable.") var varFile: [String] = []
 
     func validate() throws {
         try OptionCheck.at(at)
@@ -250,8 +252,12 @@ struct Audit: ParsableCommand {
         var unreadable: [String] = []
         var isDir: ObjCBool = false
         let fm = FileManager.default
+        var terraform: [(files: TerraformFiles, source: String)] = []
         do {
-            if roles != "-", !roles.hasPrefix("env:"), fm.fileExists(atPath: roles, isDirectory: &isDir), isDir.boolValue {
+            if TerraformLoader.isTerraform(roles) {
+                // A module directory or a .tf file: every role instance in it.
+                terraform.append((try TerraformLoader.load(roles, arguments: TerraformLoader.ordered(vars: `var`, varFiles: varFile), roleArn: roleArn), roles))
+            } else if roles != "-", !roles.hasPrefix("env:"), fm.fileExists(atPath: roles, isDirectory: &isDir), isDir.boolValue {
                 let names = try fm.contentsOfDirectory(atPath: roles).filter { n in [".json", ".yaml", ".yml", ".tfstate", ".template"].contains { n.hasSuffix($0) } }.sorted()
                 if names.isEmpty { throw InputSource.Failure(description: "roles \(roles): the directory holds no .json, .yaml, .yml or .tfstate file") }
                 for n in names {
@@ -271,7 +277,7 @@ struct Audit: ParsableCommand {
                 }
             }
             let params = RequestParameters(roleArn: roleArn, at: at.flatMap(TimeText.parse) ?? Int64(Date().timeIntervalSince1970), sourceIp: sourceIp)
-            var report = Auditor.audit(sources, token: tokenInput, providers: providerInputs, parameters: params, rcps: rcps)
+            var report = Auditor.audit(sources, token: tokenInput, providers: providerInputs, parameters: params, rcps: rcps, terraform: terraform)
             report.unreadable = unreadable + report.unreadable
             let print = { (format: OutputFormat) in
                 let text: String
@@ -290,7 +296,7 @@ struct Audit: ParsableCommand {
                 if status != 0 { throw ExitCode(status) }
             }
             // A single file that cannot be read is no audit at all; in a directory, unrelated files are listed.
-            if !report.unreadable.isEmpty && (sources.count + unreadable.count) == 1 {
+            if !report.unreadable.isEmpty && (sources.count + unreadable.count + terraform.count) == 1 {
                 FileHandle.standardError.write(Data("oidc-doctor: \(report.unreadable.joined(separator: "; "))\n".utf8))
                 throw ExitCode(2)
             }

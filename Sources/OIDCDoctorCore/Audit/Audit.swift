@@ -41,10 +41,46 @@ public struct AuditReport: Sendable {
 public enum Auditor {
 
     /// `rcps`: the organization's resource control policies, weighed in whether the token can assume each role.
+    /// `terraform`: configurations (a module directory or `.tf` file, read by the caller), each
+    /// role instance listed with its place (`main.tf:12`), never dropped for an unknown value.
     public static func audit(_ sources: [DiagnosisRequest.Input], token: DiagnosisRequest.Input?, providers: [DiagnosisRequest.Input], parameters: RequestParameters,
-                             rcps: [ResourceControlPolicy] = []) -> AuditReport {
+                             rcps: [ResourceControlPolicy] = [], terraform: [(files: TerraformFiles, source: String)] = []) -> AuditReport {
         var roles: [AuditedRole] = []
         var unreadable: [String] = []
+        func assess(_ role: inout AuditedRole, _ input: RoleInput, providers: [DiagnosisRequest.Input]) {
+            guard let token else { return }
+            var request = DiagnosisRequest(token: token, policy: .init(text: "", source: role.name), providers: providers, parameters: parameters)
+            request.parsedRole = input
+            request.parsedRCPs = rcps
+            if request.parameters.roleArn == nil, let arn = input.roleArn ?? role.arn { request.parameters.roleArn = arn }
+            let d = Diagnoser.diagnose(request)
+            role.canAssume = d.decision == .allow ? true : (d.decision == .deny ? false : nil)
+            role.primaryCause = d.decision == .deny ? d.primaryCause : nil
+        }
+        for (files, source) in terraform {
+            let reading: TerraformReading
+            do { reading = try TerraformReader.read(files) } catch {
+                unreadable.append("\(source): \(error.located)")
+                continue
+            }
+            let given = providers.isEmpty ? reading.providerInputs : providers
+            for r in reading.roles {
+                let place = reading.place(r.origin)
+                do {
+                    let input = try reading.roleInput(r, roleArn: nil)
+                    let urls = Array(Set(input.policy.statements.filter { $0.effect == .allow }.flatMap(TrustLint.oidcURLs))).sorted()
+                    // A role whose principal is not known yet may well be an OIDC role: kept.
+                    guard !urls.isEmpty || input.policy.hasUnknowns else { continue }
+                    var role = AuditedRole(name: r.address, arn: input.roleArn.map(Unknowns.shown), source: place, providers: urls,
+                                           admits: Admits.describe(input.policy), warnings: dedupe(TrustLint.findings(input.policy)))
+                    assess(&role, input, providers: given)
+                    roles.append(role)
+                } catch {
+                    let why = error.unresolved.isEmpty ? error.located : "not known: \(error.located) (\(error.unresolved.map(UnknownAdvice.advice).joined(separator: "; ")))"
+                    roles.append(AuditedRole(name: r.address, arn: r.arn.map(Unknowns.shown), source: place, providers: [], admits: [], warnings: [], error: why))
+                }
+            }
+        }
         for src in sources {
             let entries: [(name: String, arn: String?, shape: String, result: Result<RoleInput, PolicyInvalid>)]
             do {
@@ -69,15 +105,7 @@ public enum Auditor {
                     guard !urls.isEmpty else { continue }  // not an OIDC role
                     var role = AuditedRole(name: e.name, arn: e.arn ?? input.roleArn, source: source, providers: urls,
                                            admits: Admits.describe(input.policy), warnings: dedupe(TrustLint.findings(input.policy)))
-                    if let token {
-                        var request = DiagnosisRequest(token: token, policy: .init(text: "", source: e.name), providers: providers, parameters: parameters)
-                        request.parsedRole = input
-                        request.parsedRCPs = rcps
-                        if request.parameters.roleArn == nil, let arn = role.arn { request.parameters.roleArn = arn }
-                        let d = Diagnoser.diagnose(request)
-                        role.canAssume = d.decision == .allow ? true : (d.decision == .deny ? false : nil)
-                        role.primaryCause = d.decision == .deny ? d.primaryCause : nil
-                    }
+                    assess(&role, input, providers: providers)
                     roles.append(role)
                 }
             }
