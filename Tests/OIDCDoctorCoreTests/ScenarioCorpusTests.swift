@@ -118,6 +118,16 @@ struct Scenario: CustomTestStringConvertible, Sendable {
             #expect(after.decision != .unknown, "edit broke the policy: \(fixed.policy.text)")
             #expect(!(after.primaryCause == p.id && after.primary?.range == p.range), "edit did not fix \(p.id.rawValue): \(fixed.policy.text)")
         }
+        // For a .tf: the fix is an edit of the .tf, and the configuration it leaves is fixed too.
+        if let p = primary, p.edit != nil, var tf = s.request.terraform, let (edit, source) = d.editInGivenText(p), let file = d.editFile(p) {
+            #expect(tf.files[file] == String(decoding: source.bytes, as: UTF8.self), "the edit is of \(file) as given")
+            tf.files[file] = edit.apply(to: source)
+            var fixed = s.request
+            fixed.terraform = tf
+            let after = Diagnoser.diagnose(fixed)
+            #expect(after.decision != .unknown, "edit broke the .tf: \(tf.files[file] ?? "")")
+            #expect(after.primaryCause != p.id, "the .tf edit did not fix \(p.id.rawValue): \(tf.files[file] ?? "")")
+        }
         // The JSON contract holds for every case: one object with the stable top-level fields.
         let json = JSONReport.render(d)
         let parsed = try? JSONReader.read(json)
@@ -125,6 +135,15 @@ struct Scenario: CustomTestStringConvertible, Sendable {
         for field in ["schema", "decision", "stsError", "primaryCause", "findings", "walk", "statements", "context", "token"] {
             #expect(parsed?.root[field] != nil, "JSON lacks \(field)")
         }
+    }
+
+    /// Fixes of .tf cases are .tf edits (checked above, case by case), and there are some.
+    @Test func terraformCasesGetTerraformEdits() {
+        let edits = Self.scenarios.filter { $0.request.terraform != nil }.compactMap { s -> String? in
+            let d = Diagnoser.diagnose(s.request)
+            return d.primary.flatMap { d.editFile($0) }
+        }
+        #expect(edits.count >= 5, "\(edits.count) .tf cases have a .tf edit")
     }
 
     /// The corpus must cover every finding id of the catalogue at least once.

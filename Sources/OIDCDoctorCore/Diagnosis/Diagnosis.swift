@@ -76,7 +76,16 @@ public struct Diagnosis: Sendable {
     /// A finding's edit with the policy text it applies to, when that text is the one given (not a
     /// decoded or generated document, whose positions are not the user's file).
     public func editInGivenText(_ f: Finding) -> (PolicyEdit, SourceText)? {
-        guard let edit = f.edit, let role, !role.positionsAreInDecodedText else { return nil }
+        guard let edit = f.edit, let role else { return nil }
+        // A policy rendered from Terraform: the edit of the .tf literal that makes the same change.
+        if role.policy.origin != nil { return TerraformEdit.translate(edit, role.policy).map { ($0.edit, $0.file.text) } }
+        guard !role.positionsAreInDecodedText else { return nil }
         return (edit, role.policy.source)
+    }
+
+    /// The file an edit applies to when the policy came from several (a Terraform module).
+    public func editFile(_ f: Finding) -> String? {
+        guard let edit = f.edit, let role, role.policy.origin != nil else { return nil }
+        return TerraformEdit.translate(edit, role.policy)?.file.name
     }
 }

@@ -93,8 +93,10 @@ public enum JSONReport {
         }
         // The smallest edit that lets this token through, and the whole policy after it (for scripts).
         if let (edit, source) = d?.editInGivenText(f) {
+            var where_ = source.lineRange(edit.range)
+            where_.file = d?.editFile(f)
             pairs.append(.init(key: "edit", value: .object([
-                .init(key: "range", value: range(source.lineRange(edit.range))),
+                .init(key: "range", value: range(where_)),
                 .init(key: "replacement", value: .string(edit.replacement)),
                 .init(key: "fixedPolicy", value: .string(edit.apply(to: source))),
             ])))
