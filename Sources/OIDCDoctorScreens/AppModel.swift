@@ -13,6 +13,8 @@ public enum ScreenEffect: Sendable, Equatable {
 public enum Message: Sendable, Equatable {
     case key(KeyEvent)
     case loaded(slot: Int, text: String, source: String)
+    /// A `.tf` file or module directory for the policy slot, read by the executable.
+    case loadedTerraform(slot: Int, files: TerraformFiles, source: String)
     case loadFailed(slot: Int, message: String)
     case completions([String])
     case saved(path: String)
@@ -25,6 +27,23 @@ public struct InputSlot: Sendable {
     public var kind: Kind
     public var text: String = ""
     public var source: String = ""
+    /// A Terraform configuration this slot was loaded from; it stands while the text and source are
+    /// the ones it was loaded with (typing or pasting replaces it).
+    public var terraform: (files: TerraformFiles, text: String, source: String)?
+
+    /// The slot shows the configuration's main file (the one given, main.tf, or the first .tf).
+    mutating func load(terraform files: TerraformFiles, source: String) {
+        let home = files.focus.flatMap { files.files[$0] } ?? files.files["main.tf"]
+            ?? files.files.keys.sorted().first { $0.hasSuffix(".tf") }.flatMap { files.files[$0] } ?? ""
+        text = home.isEmpty ? "# \(source)\n" : home
+        self.source = source
+        terraform = (files, text, source)
+    }
+
+    public var terraformFiles: TerraformFiles? {
+        guard let t = terraform, t.text == text, t.source == source else { return nil }
+        return t.files
+    }
 
     /// `recognition` as of the last `recognize()`, with the text and source it was made for: a frame
     /// reads this instead of parsing a slot (up to 4 MiB) again.
@@ -35,13 +54,28 @@ public struct InputSlot: Sendable {
     /// What was recognised, or the read error with its place.
     public var recognition: (ok: Bool, summary: String)? {
         if let r = recognized, r.text == text, r.source == source { return r.value }
+        if let files = terraformFiles { return Self.recognize(terraform: files) }
         return Self.recognize(kind, text, source: source)
     }
 
     /// Brings `recognition` up to date with the text; cheap when nothing changed.
     public mutating func recognize() {
         if let r = recognized, r.text == text, r.source == source { return }
-        recognized = (text, source, Self.recognize(kind, text, source: source))
+        recognized = (text, source, terraformFiles.map(Self.recognize(terraform:)) ?? Self.recognize(kind, text, source: source))
+    }
+
+    /// "Terraform module, 3 files, role aws_iam_role.ci["deploy"], 2 statements" or why not.
+    static func recognize(terraform files: TerraformFiles) -> (ok: Bool, summary: String) {
+        do {
+            let reading = try TerraformReader.read(files)
+            let names = reading.roles.map(\.address)
+            guard reading.roles.count == 1, let role = reading.roles.first else {
+                return (!names.isEmpty, "\(reading.summary), \(names.count) roles: \(names.prefix(4).joined(separator: ", "))\(names.count > 4 ? ", …" : "")")
+            }
+            let input = try reading.roleInput(role, roleArn: nil)
+            let n = input.policy.statements.count
+            return (true, "\(input.description), \(n) statement\(n == 1 ? "" : "s")")
+        } catch { return (false, error.located) }
     }
 
     static func recognize(_ kind: Kind, _ text: String, source: String) -> (ok: Bool, summary: String)? {
@@ -133,6 +167,7 @@ public struct AppModel: Sendable {
         slots[0].source = request.token.source
         slots[1].text = request.policy.text
         slots[1].source = request.policy.source
+        if let tf = request.terraform { slots[1].load(terraform: tf, source: request.policy.source) }
         if let p = request.providers.first {
             slots[2].text = p.text
             slots[2].source = p.source
@@ -255,6 +290,17 @@ public struct AppModel: Sendable {
             slots[slot].source = source
             self.message = "\(slots[slot].kind.rawValue) loaded from \(source)"
             return diagnoseIfReady()
+        case .loadedTerraform(let slot, var files, let source):
+            // The command line's --var/--var-file stand for a configuration loaded later too.
+            if files.arguments.isEmpty, let given = request?.terraform?.arguments { files.arguments = given }
+            // The account and partition of --role-arn, as on the command line.
+            if files.account == nil, let arn = request?.parameters.roleArn.flatMap(ARN.init) {
+                files.account = arn.account
+                files.partition = arn.partition
+            }
+            slots[slot].load(terraform: files, source: source)
+            self.message = "\(slots[slot].kind.rawValue) loaded from \(source) (Terraform, \(files.files.keys.filter { $0.hasSuffix(".tf") }.count) .tf files)"
+            return diagnoseIfReady()
         case .loadFailed(_, let m):
             self.message = m
             return []
@@ -322,7 +368,7 @@ public struct AppModel: Sendable {
             switch key {
             case .escape: screen = .diagnosis
             case .char("s"):
-                if fixedPolicy == nil { message = "no single edit of the policy fixes this finding" } else { prompt = .savePath("") }
+                if fixedPolicy == nil { message = "no single edit of the policy fixes this finding" } else { prompt = .savePath(suggestedSavePath) }
             case .char("q"), .ctrl("c"): return [.quit]
             default: break
             }
@@ -427,6 +473,7 @@ public struct AppModel: Sendable {
         var r = DiagnosisRequest(token: .init(text: slots[0].text, source: slots[0].source), policy: .init(text: slots[1].text, source: slots[1].source),
                                  providers: providers, jwks: request?.jwks, parameters: at, observed: slots[3].text.isEmpty ? nil : slots[3].text, role: request?.role)
         r.rcps = (slots[4].text.isEmpty ? [] : [DiagnosisRequest.Input(text: slots[4].text, source: slots[4].source)]) + extraRCPs
+        r.terraform = slots[1].terraformFiles
         open(r)
         screen = .diagnosis
         title = "diagnosis"
@@ -437,6 +484,16 @@ public struct AppModel: Sendable {
     public var fixedPolicy: String? {
         guard let f = selectedFinding ?? diagnosis?.primary, let (edit, source) = diagnosis?.editInGivenText(f) else { return nil }
         return edit.apply(to: source)
+    }
+
+    /// Where the corrected policy goes by default: for Terraform, the `.tf` file the edit is in
+    /// (the prompt then asks before overwriting it); otherwise nothing, the user names a file.
+    public var suggestedSavePath: String {
+        guard let f = selectedFinding ?? diagnosis?.primary, let file = diagnosis?.editFile(f), slots[1].terraformFiles != nil else { return "" }
+        let source = slots[1].source
+        let dir = source.hasSuffix(".tf") ? (source.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")) : source
+        if dir.isEmpty || dir == "." { return file }
+        return (dir.hasSuffix("/") ? dir : dir + "/") + file
     }
 
     /// Set by the executable (the model reads no clock).

@@ -65,6 +65,11 @@ enum TUI {
         case .quit: return nil
         case .loadFile(let path, let slot):
             let expanded = (path as NSString).expandingTildeInPath
+            if slot == 1, TerraformLoader.isTerraform(expanded) {
+                do { return .loadedTerraform(slot: slot, files: try TerraformLoader.load(expanded, arguments: [], roleArn: nil), source: path) } catch {
+                    return .loadFailed(slot: slot, message: "\(error)")
+                }
+            }
             do { return .loaded(slot: slot, text: try InputSource.read(expanded, what: "file"), source: path) } catch {
                 return .loadFailed(slot: slot, message: "\(error)")
             }

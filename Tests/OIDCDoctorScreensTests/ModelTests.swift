@@ -139,6 +139,50 @@ import Testing
         #expect(m.update(.key(.char("y"))) == [.writeFile(path: "out.json", contents: fixed, overwrite: true)])
     }
 
+    /// `l` on a module directory: the slot says what was read, the diagnosis is of the .tf, and
+    /// the fix is saved into the .tf file it edits (asking before overwriting it).
+    @Test func terraformModuleInThePolicySlot() throws {
+        let main = """
+            data "aws_iam_policy_document" "trust" {
+              statement {
+                actions = ["sts:AssumeRoleWithWebIdentity"]
+                principals {
+                  type        = "Federated"
+                  identifiers = ["arn:aws:iam::111122223333:oidc-provider/gitlab.example.com"]
+                }
+                condition {
+                  test     = "StringEquals"
+                  variable = "gitlab.example.com:sub"
+                  values   = ["project_path:mygroup/myproject:ref_type:branch:ref:*"]
+                }
+              }
+            }
+
+            """
+        let role = "resource \"aws_iam_role\" \"ci\" {\n  name = \"ci\"\n  assume_role_policy = data.aws_iam_policy_document.trust.json\n}\n"
+        var m = AppModel()
+        _ = m.update(.key(.paste(DemoScenario.main.token)))
+        _ = m.update(.key(.down))
+        _ = m.update(.key(.char("l")))
+        for ch in "infra" { _ = m.update(.key(.char(ch))) }
+        #expect(m.update(.key(.enter)) == [.loadFile(path: "infra", slot: 1)])
+        _ = m.update(.loadedTerraform(slot: 1, files: TerraformFiles(files: ["main.tf": main, "role.tf": role]), source: "infra"))
+        #expect(m.slots[1].recognition?.summary == "Terraform module, 2 files, role aws_iam_role.ci, 1 statement")
+        #expect(m.screen == .diagnosis)
+        #expect(m.diagnosis?.primaryCause == .conditionWildcardNeedsLike)
+        #expect(m.diagnosis?.primary?.range?.file == "main.tf")
+        _ = m.update(.key(.char("f")))
+        let fixed = try #require(m.fixedPolicy)
+        #expect(fixed == main.replacingOccurrences(of: "\"StringEquals\"", with: "\"StringLike\""))
+        _ = m.update(.key(.char("s")))
+        #expect(m.prompt == .savePath("infra/main.tf"))
+        #expect(m.update(.key(.enter)) == [.writeFile(path: "infra/main.tf", contents: fixed, overwrite: false)])
+        // Typing into the slot replaces the configuration with the typed text.
+        _ = m.update(.key(.escape))
+        m.slots[1].text += " "
+        #expect(m.slots[1].terraformFiles == nil)
+    }
+
     @Test func loadFilePromptCompletesAndLoads() {
         var m = AppModel()
         _ = m.update(.key(.char("l")))

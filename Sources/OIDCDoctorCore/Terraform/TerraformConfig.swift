@@ -1,6 +1,6 @@
 /// A Terraform configuration given as texts: the executable reads the files, the engine evaluates.
 /// Paths are relative to the root module's directory, with `/` and no `./`.
-public struct TerraformFiles: Sendable {
+public struct TerraformFiles: Sendable, Equatable {
     public var files: [String: String]
     /// `--var NAME=VALUE` and `--var-file` in command-line order (a var-file as its path and text).
     public var arguments: [Argument]
@@ -9,7 +9,7 @@ public struct TerraformFiles: Sendable {
     /// A `.tf` file given on its own: its directory is the module, and its roles are the ones listed.
     public var focus: String?
 
-    public enum Argument: Sendable {
+    public enum Argument: Sendable, Equatable {
         case variable(name: String, value: String)
         case file(path: String, text: String)
     }
