@@ -1,6 +1,6 @@
 // libFuzzer entry: the input readers (JSON with positions, the tolerant JWT reader, the policy grammar
 // in every accepted shape, provider output) and then the whole diagnosis and its reports, with the
-// input as the policy and as the token. Built by Fuzz/run.sh, never by `swift build`.
+// input as the policy, as the token and as Terraform HCL. Built by Fuzz/run.sh, never by `swift build`.
 
 /// A fixed, well-formed token and policy to pair with the fuzzed input.
 private let fixedToken = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIiwidHlwIjoiSldUIn0."
@@ -38,6 +38,18 @@ public func fuzzReaders(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         _ = SubClaim(text)
         _ = TimeText.parse(text)
         _ = ObservedError(text).knownCause
+        // HCL: the parser alone, then a one-file module read and diagnosed (and the same text as a
+        // template file), every finding's place inside the file.
+        _ = try? HCLParser.parse(SourceText(text))
+        let module = TerraformFiles(files: ["main.tf": text, "t.tpl": text, "v.tf": "locals {\n  t = templatefile(\"t.tpl\", {})\n}\n"])
+        _ = try? TerraformReader.read(module)
+        var tf = DiagnosisRequest(token: .init(text: fixedToken, source: "token"), policy: .init(text: "", source: "main.tf"),
+                                  parameters: RequestParameters(at: 1_795_777_800))
+        tf.terraform = module
+        let d = Diagnoser.diagnose(tf)
+        _ = TextReport.render(d, options: .init(color: false, unicode: false, width: 80))
+        _ = JSONReport.render(d)
+        if let f = d.primary, let (edit, source) = d.editInGivenText(f) { _ = edit.apply(to: source) }
         diagnoseAndRender(token: fixedToken, policy: text)
         diagnoseAndRender(token: text, policy: fixedPolicy)
         diagnoseAndRender(token: fixedToken, policy: fixedPolicy, rcp: text)

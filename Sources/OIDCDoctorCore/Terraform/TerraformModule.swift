@@ -8,7 +8,8 @@ final class TFModuleInstance: @unchecked Sendable {
         var file: Int
     }
 
-    let config: TerraformConfig
+    /// Unowned: the configuration holds its modules (root, instances), and lives for the whole read.
+    unowned let config: TerraformConfig
     /// `path.module`: the module's directory relative to the root.
     let path: String
     /// `""` for the root, else `module.ci` / `module.ci["a"]` (nested: `module.a.module.b`).
@@ -24,6 +25,7 @@ final class TFModuleInstance: @unchecked Sendable {
     var modules: [String: Declared] = [:]
     var moduleOrder: [String] = []
     var outputs: [String: (expr: HCLExpression, file: Int)] = [:]
+    var awsProvider: Declared?
 
     private var localCache: [String: TFValue] = [:]
     private var resourceCache: [String: TFValue] = [:]
@@ -71,8 +73,10 @@ final class TFModuleInstance: @unchecked Sendable {
                     modules[b.labels[0]] = d
                 case "output":
                     if b.labels.count == 1, let v = b.body.attribute("value") { outputs[b.labels[0]] = (v.value, file) }
+                case "provider" where b.labels == ["aws"] && b.body.attribute("alias") == nil:
+                    awsProvider = d  // the default aws provider: its region is data.aws_region's
                 default:
-                    break  // terraform, provider, moved, import, check…: nothing a trust policy reads
+                    break  // terraform, other providers, moved, import, check…: nothing a trust policy reads
                 }
             }
         }
@@ -256,7 +260,7 @@ final class TFModuleInstance: @unchecked Sendable {
         let sv = try TFEval.eval(src.value, scope)
         guard let source = sv.string else { throw TFEvalError(message: "a module source must be a literal string", origin: scope.origin(src.value.range)) }
         let local = source.hasPrefix("./") || source.hasPrefix("../")
-        let depth = address.components(separatedBy: "module.").count - 1
+        let depth = address.ranges(of: "module.").count
         let instance: TFModuleInstance
         if local {
             guard depth <= TerraformConfig.maxModuleDepth else {

@@ -34,7 +34,16 @@ enum TFResources {
             let suffix = config.input.partition.map { $0 == "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com" } ?? Unknowns.marker([partitionUnknown])
             v = .object([TFEntry(key: "partition", value: s(p)), TFEntry(key: "id", value: s(p)), TFEntry(key: "dns_suffix", value: s(suffix))], origin: here)
         case (.data, "aws_region"):
-            let r = Unknowns.marker([regionUnknown])
+            // The region asked for, else the default aws provider's (modules inherit the root's).
+            var r = Unknowns.marker([regionUnknown])
+            var given = try arg("name")
+            if given == nil { given = try arg("region") }
+            if let given, let g = TFEval.stringValue(given) {
+                r = g
+            } else if let root = config.root, let p = root.awsProvider, let a = p.block.body.attribute("region"),
+                      let value = try? TFEval.eval(a.value, TFScope(module: root, file: p.file)), let g = TFEval.stringValue(value) {
+                r = g
+            }
             v = .object([TFEntry(key: "name", value: s(r)), TFEntry(key: "region", value: s(r)), TFEntry(key: "id", value: s(r))], origin: here)
         case (.managed, "aws_iam_openid_connect_provider"), (.data, "aws_iam_openid_connect_provider"):
             var entries: [TFEntry] = []
@@ -42,7 +51,7 @@ enum TFResources {
             if let u = try arg("url") {
                 let url = try TFEval.string(u, here)
                 host = url.hasPrefix("https://") ? String(url.dropFirst(8)) : url
-            } else if let a = try arg("arn"), let arn = a.string, let r = arn.range(of: ":oidc-provider/") {
+            } else if let a = try arg("arn"), let arn = a.string, let r = arn.firstRange(of: ":oidc-provider/") {
                 host = String(arn[r.upperBound...])
                 entries.append(TFEntry(key: "arn", value: a))
             }

@@ -119,7 +119,7 @@ enum UnknownAdvice {
         if name == TFResources.partitionUnknown { return "<partition> is the partition this configuration is applied in (data.aws_partition): give --role-arn" }
         if name == Regexes.unknownName { return "<regex> is the result of a regular expression oidc-doctor does not run (a repeated group that holds a repetition, or more than \(Regexes.maxText) characters of text: the standard library would backtrack for minutes where Terraform's RE2 does not): write the value out" }
         if name == TFResources.regionUnknown { return "<region> is the region of the provider configuration: not known offline" }
-        if let r = name.range(of: "var.") {
+        if let r = name.firstRange(of: "var.") {
             let variable = String(name[r.upperBound...])
             if name.hasPrefix("module.") { return "<\(name)> is an input of \(name[..<r.lowerBound].dropLast()) without a value: set \(variable) in its module block" }
             return "<\(name)> has no default and no value: give --var \(variable)=… (or --var-file)"

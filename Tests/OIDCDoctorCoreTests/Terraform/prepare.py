@@ -6,14 +6,17 @@ usage: prepare.py TMPDIR ENDPOINT_URL
 TMPDIR is a throw-away copy of one fixture (never the fixture itself). Every directory
 under it that holds *.tf files is treated as a module, and gets these changes:
 
- 1. For each `resource "aws_iam_openid_connect_provider" "N"` whose `url = U`:
-      aws_iam_openid_connect_provider.N.arn      (also N[...].arn)
-        -> format("arn:aws:iam::111122223333:oidc-provider/%s", trimprefix((U), "https://"))
-      aws_iam_openid_connect_provider.N.url      (also N[...].url)
-        -> trimprefix((U), "https://")
-    in every *.tf of that same directory (the provider resource itself keeps its url).
-    This is what the attributes are after a real apply (IAM stores the url without
-    its scheme) and what a plan cannot know. U must not use count.index/each.*.
+ 1. For each `resource "aws_iam_openid_connect_provider" "N"` with `url = U`, every
+    reference aws_iam_openid_connect_provider.N (with whatever follows: .arn, [0].url,
+    ["k"].arn, [*].arn, values(...), for expressions) in the *.tf of that same directory
+    becomes local.zz_oracle_oidc_N, defined in zz_oracle_oidc.tf as
+      { arn = id = format("arn:aws:iam::111122223333:oidc-provider/%s", trimprefix((U), "https://"))
+        url = trimprefix((U), "https://"), client_id_list/thumbprint_list = toset(<same>) }
+    (a list of those over range(count) with count.index -> the index, or a map over the
+    for_each value with each.key/each.value -> the key/value, when the provider has them).
+    This is what the attributes are after a real apply (IAM stores the url without its
+    scheme) and what a plan cannot know. The provider resources themselves and
+    depends_on lists are left alone; data.aws_iam_openid_connect_provider.* is not touched.
  2. For each `resource "aws_iam_role" "N"` a shadow resource is added in
     zz_oracle_shadow.tf of the same directory:
       resource "terraform_data" "zz_oracle__N" { <same count/for_each> input = <same assume_role_policy expr> }
@@ -188,31 +191,63 @@ def log(msg):
     sys.stderr.write("prepare: " + msg + "\n")
 
 
+def meta_subst(expr, repl):
+    """Replace count.index / each.key / each.value in expr (outside strings too; they are plain references)."""
+    for rx, r in repl:
+        expr = re.sub(rx, r, expr)
+    return expr
+
+
+def oidc_local(items, t, key):
+    """The HCL expression of a local standing in for aws_iam_openid_connect_provider.<name>, or None."""
+    a = attrs_of(items, t, key)
+    url = a.get("url")
+    if url is None:
+        return None
+
+    def obj(repl):
+        host = f'trimprefix(({meta_subst(url, repl)}), "https://")'
+        arn = f'format("arn:aws:iam::111122223333:oidc-provider/%s", {host})'
+        fields = [("arn", arn), ("id", arn), ("url", host)]
+        for attr in ("client_id_list", "thumbprint_list"):
+            if attr in a:
+                fields.append((attr, f"toset({meta_subst(a[attr], repl)})"))
+        return "{\n" + "".join(f"    {k} = {v}\n" for k, v in fields) + "  }"
+
+    if "count" in a:
+        body = obj([(r"\bcount\.index\b", "zz_i")])
+        return f"[for zz_i in range({a['count']}) : {body}]"
+    if "for_each" in a:
+        body = obj([(r"\beach\.key\b", "zz_k"), (r"\beach\.value\b", "zz_v")])
+        return f"{{ for zz_k, zz_v in {a['for_each']} : zz_k => {body} }}"
+    return obj([])
+
+
 def rewrite_module(d):
     files = blocks(d)
-    subs = []
+    subs, local_defs = [], []
     for f, t, items in files:
         for (p, kind, key, s, e) in items:
             if kind == "block" and p == () and key[:2] == ("resource", "aws_iam_openid_connect_provider"):
-                a = attrs_of(items, t, key)
-                url = a.get("url")
-                if url is None or re.search(r"\b(count\.index|each\.)", url):
-                    log(f"{d}: {key[2]}: url {url!r} cannot be substituted; arn/url stay unknown")
+                expr = oidc_local(items, t, key)
+                if expr is None:
+                    log(f"{d}: {key[2]}: no url; arn/url stay unknown")
                     continue
-                host = f'trimprefix(({url}), "https://")'
-                arn = f'format("arn:aws:iam::111122223333:oidc-provider/%s", {host})'
-                base = r"\baws_iam_openid_connect_provider\." + re.escape(key[2]) + r"(?:\[[^\]\n]*\])?\."
-                subs.append((re.compile(base + r"arn\b"), arn))
-                subs.append((re.compile(base + r"url\b"), host))
-                log(f"{d}: aws_iam_openid_connect_provider.{key[2]}.arn -> {arn}")
-                log(f"{d}: aws_iam_openid_connect_provider.{key[2]}.url -> {host}")
+                local = "zz_oracle_oidc_" + key[2]
+                local_defs.append(f"  {local} = {expr}\n")
+                rx = re.compile(r"(?<![\w.-])aws_iam_openid_connect_provider\." + re.escape(key[2]) + r"(?![\w-])")
+                subs.append((rx, "local." + local))
+                log(f"{d}: aws_iam_openid_connect_provider.{key[2]} -> local.{local} = {expr}")
     if subs:
         for f, t, items in files:
-            # keep the provider resources' own url attributes as they are
-            protected = [(s, e) for (p, kind, key, s, e) in items
-                         if kind == "block" and p == () and key[:2] == ("resource", "aws_iam_openid_connect_provider")]
+            # keep the provider resources themselves (their own url) and depends_on lists as they are
+            protected = sorted((s, e) for (p, kind, key, s, e) in items
+                               if (kind == "block" and p == () and key[:2] == ("resource", "aws_iam_openid_connect_provider"))
+                               or (kind == "attr" and key == "depends_on"))
             pieces, last = [], 0
             for s, e in protected + [(len(t), len(t))]:
+                if s < last:  # nested inside an already protected span
+                    continue
                 seg = t[last:s]
                 for rx, rep in subs:
                     seg = rx.sub(lambda m: rep, seg)
@@ -222,6 +257,9 @@ def rewrite_module(d):
             new = "".join(pieces)
             if new != t:
                 open(os.path.join(d, f), "w").write(new)
+        with open(os.path.join(d, "zz_oracle_oidc.tf"), "w") as fh:
+            fh.write("# written by prepare.py: aws_iam_openid_connect_provider attributes as they read after an apply\n"
+                     "locals {\n" + "".join(local_defs) + "}\n")
         files = blocks(d)
     shadows = []
     for f, t, items in files:

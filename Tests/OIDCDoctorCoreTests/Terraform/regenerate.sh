@@ -38,7 +38,7 @@ else
   for d in "$HERE"/fixtures/*/ "$HERE"/fixtures-unresolved/*/; do [ -d "$d" ] && FIXTURES+=("${d%/}"); done
 fi
 
-# Terraform's error diagnostics as a JSON list of strings ("Error: summary: first detail line").
+# Terraform's error diagnostics as a JSON list of strings ("Error: summary: first detail paragraph").
 errors_json() {
   python3 - "$1" <<'PY'
 import json, re, sys
@@ -47,8 +47,17 @@ out = []
 lines = [re.sub(r"^[│╷╵]\s?", "", l) for l in text.splitlines()]
 for i, l in enumerate(lines):
     if l.startswith("Error: "):
-        detail = [x.strip() for x in lines[i+1:i+12] if x.strip() and not x.startswith("on ") and not re.match(r"^\d+:", x.strip()) and not x.strip().startswith("├")]
-        out.append(l + (": " + detail[0] if detail else ""))
+        detail = []  # the first paragraph of the detail text, joined into one line
+        for x in (y.strip() for y in lines[i+1:i+20]):
+            if x.startswith(("Error: ", "Warning: ")):
+                break
+            if not x:
+                if detail:
+                    break
+                continue
+            if not x.startswith(("on ", "├", "(")) and not re.match(r"^\d+:", x):
+                detail.append(x)
+        out.append(l + (": " + " ".join(detail) if detail else ""))
 print(json.dumps(out, indent=2, ensure_ascii=False))
 PY
 }
