@@ -39,9 +39,25 @@ enum TerraformLoader {
         let arn = roleArn.flatMap(ARN.init)
         var input = TerraformFiles(files: files, arguments: args, account: arn?.account, partition: arn?.partition)
         if !isDir.boolValue { input.focus = (path as NSString).lastPathComponent }
-        // Read what the configuration refers to until nothing new is wanted.
+        // Local modules first, from the syntax alone (no evaluation).
         var tried: Set<String> = []
-        for _ in 0..<maxRounds {
+        for _ in 0..<TerraformFiles.maxModuleDepth {
+            let dirs = input.wantedModuleDirectories.filter { !tried.contains($0) }
+            if dirs.isEmpty { break }
+            for dir in dirs {
+                tried.insert(dir)
+                let full = (root as NSString).appendingPathComponent(dir)
+                var d: ObjCBool = false
+                if FileManager.default.fileExists(atPath: full, isDirectory: &d), d.boolValue {
+                    try readDirectory(full, as: dir, into: &input.files, autoVars: false)
+                }
+                if input.files.count > maxFiles { throw InputSource.Failure(description: "policy \(path): the configuration refers to more than \(maxFiles) files") }
+            }
+        }
+        // Then what expressions refer to (file(), templatefile()), found by evaluating, until
+        // nothing new is wanted.
+        let readsFiles = input.files.contains { TerraformFiles.isConfigFile($0.key) && $0.value.contains("file(") }
+        for _ in 0..<(readsFiles ? maxRounds : 0) {
             guard let reading = try? TerraformReader.read(input) else { break }
             let wanted = reading.missing.filter { !tried.contains($0) }
             if wanted.isEmpty { break }

@@ -21,6 +21,28 @@ public struct TerraformFiles: Sendable, Equatable {
         self.partition = partition
     }
 
+    /// How deep local modules may nest (deeper is a module that includes itself).
+    public static let maxModuleDepth = TerraformConfig.maxModuleDepth
+
+    /// Directories of local modules (`source = "./…"` written as a literal) that the files call but
+    /// do not hold: found from the syntax alone, so a loader can read them without evaluating.
+    public var wantedModuleDirectories: [String] {
+        var out: Set<String> = []
+        for (path, text) in files where Self.isConfigFile(path) {
+            guard let body = try? HCLParser.parse(SourceText(text)) else { continue }
+            for b in body.blocks where b.type == "module" {
+                guard let e = b.body.attribute("source")?.value, case .template(let parts) = e.kind, parts.count == 1,
+                      case .literal(let source, _, _) = parts[0], source.hasPrefix("./") || source.hasPrefix("../") else { continue }
+                let dir = Self.join(Self.directory(of: path), source)
+                let prefix = dir == "." ? "" : dir + "/"
+                if !files.keys.contains(where: { $0.hasPrefix(prefix) && Self.isConfigFile($0) && !$0.dropFirst(prefix.count).contains("/") }) {
+                    out.insert(dir)
+                }
+            }
+        }
+        return out.sorted()
+    }
+
     /// The files Terraform loads from a module directory, in the order it reads them.
     public static func isConfigFile(_ name: String) -> Bool { name.hasSuffix(".tf") }
     public static func isAutoVarFile(_ name: String) -> Bool {

@@ -44,6 +44,11 @@ enum TFJSON {
 
     /// Go's encoding/json string escaping (what Terraform's jsonencode and the AWS provider write).
     static func quote(_ s: String) -> String {
+        // Most strings (ARNs, keys, patterns) need no escape: copy them whole.
+        let plain = s.utf8.allSatisfy { b in
+            b >= 0x20 && b != 0x22 && b != 0x5C && b != 0x3C && b != 0x3E && b != 0x26 && b != 0xE2
+        }
+        if plain { return "\"" + s + "\"" }
         var out = "\""
         for u in s.unicodeScalars {
             switch u {
