@@ -98,6 +98,17 @@ struct Scenario: CustomTestStringConvertible, Sendable {
         if case .array(let ws)? = e["warnings"] {
             for w in ws.compactMap(\.string) { #expect(d.findings.contains { $0.id.rawValue == w }, "missing \(w): \(summary)") }
         }
+        // Where a finding other than the primary points: `{"id": {"line": 3, "column": 7, "file": "main.tf"}}`.
+        if case .object(let places)? = e["at"] {
+            for pair in places {
+                let id = pair.key, place = pair.value
+                let r = d.findings.first { $0.id.rawValue == id }?.range
+                #expect(r != nil, "\(id) has no range: \(summary)")
+                if let l = place["line"]?.integer { #expect(r?.line == Int(l), "\(id) range \(String(describing: r))") }
+                if let c = place["column"]?.integer { #expect(r?.column == Int(c), "\(id) range \(String(describing: r))") }
+                if let f = place["file"]?.string { #expect(r?.file == f, "\(id) range \(String(describing: r))") }
+            }
+        }
         if let want = e["known"]?.string {
             let k = d.findings.first { $0.id == .observedKnownFailure }
             #expect(k.map { $0.detail.contains(want) || $0.fix?.contains(want) == true } == true, "known failure lacks \(want): \(k?.detail ?? "none")")

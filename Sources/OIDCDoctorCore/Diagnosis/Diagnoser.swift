@@ -44,6 +44,11 @@ private struct Walk {
 
     mutating func add(_ f: Finding) { findings.append(f) }
 
+    /// The `aws_iam_openid_connect_provider` of the configuration that a provider input came from.
+    func terraformProvider(_ p: OIDCProvider) -> TerraformReading.Provider? {
+        terraform?.providers.first { $0.address == p.source }
+    }
+
     mutating func run(_ r: DiagnosisRequest) {
         var providerInputs = r.providers
         if let parsed = r.parsedRole {
@@ -228,10 +233,18 @@ private struct Walk {
         let misses = outcome.nearMisses.isEmpty ? "" : " Near misses: " + outcome.nearMisses.joined(separator: "; ") + "."
         let scheme = issuer.hasPrefix("https://") ? "" : " The issuer does not start with https://, and IAM provider URLs must."
         let aud = token?.audiences?.first ?? "<aud>"
-        add(Finding(.providerMissing, .error,
-                    detail: "STS looks for \(expected) (the token's iss minus https://, compared exactly: case, path and trailing slash count). None of the \(providers.count) provider(s) given has that URL.\(misses)\(scheme)",
-                    fix: issuer.hasPrefix("https://") ? "aws iam create-open-id-connect-provider --url \(issuer) --client-id-list \(aud)" : "serve GitLab over https (or set ci_id_tokens issuer_url to an https URL) and register that URL",
-                    stsError: .invalidToken("No OpenIDConnect provider found in your account for \(issuer)")))
+        var f = Finding(.providerMissing, .error,
+                        detail: "STS looks for \(expected) (the token's iss minus https://, compared exactly: case, path and trailing slash count). None of the \(providers.count) provider(s) given has that URL.\(misses)\(scheme)",
+                        fix: issuer.hasPrefix("https://") ? "aws iam create-open-id-connect-provider --url \(issuer) --client-id-list \(aud)" : "serve GitLab over https (or set ci_id_tokens issuer_url to an https URL) and register that URL",
+                        stsError: .invalidToken("No OpenIDConnect provider found in your account for \(issuer)"))
+        // Providers the configuration creates: the one `url` to change is in the .tf.
+        let made = providers.compactMap(terraformProvider)
+        if made.count == 1, let tf = made.first, issuer.hasPrefix("https://") {
+            f.range = tf.urlRange ?? tf.blockRange
+            f.key = "url"
+            f.fix = "set url = \"\(issuer)\" in \(tf.address)\(tf.place) — or create a provider for that issuer: aws iam create-open-id-connect-provider --url \(issuer) --client-id-list \(aud)"
+        }
+        add(f)
         step("provider", .fail, "no provider with URL \(prefix)")
     }
 
@@ -265,10 +278,17 @@ private struct Walk {
             step("audience", auds.count > 1 ? .warn : .pass, "aud \(auds.joined(separator: ", ")) is a client ID of the provider")
         } else {
             let near = ids.first { id in auds.contains { $0.lowercased() == id.lowercased() || $0 + "/" == id || $0 == id + "/" } }
-            add(Finding(.providerAudience, .error,
-                        detail: "the token's aud is \(auds.map(\.debugDescription).joined(separator: ", ")); the provider's ClientIDList is \(ids.isEmpty ? "empty" : ids.map(\.debugDescription).joined(separator: ", ")).\(near.map { " \($0.debugDescription) differs only by case or a trailing slash." } ?? "")",
-                        fix: "aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn \(p.arn ?? "<provider arn>") --client-id \(auds[0]) — or set the job's id_tokens aud to \(ids.first ?? "a registered client ID")",
-                        stsError: .invalidToken("Incorrect token audience")))
+            var f = Finding(.providerAudience, .error,
+                            detail: "the token's aud is \(auds.map(\.debugDescription).joined(separator: ", ")); the provider's ClientIDList is \(ids.isEmpty ? "empty" : ids.map(\.debugDescription).joined(separator: ", ")).\(near.map { " \($0.debugDescription) differs only by case or a trailing slash." } ?? "")",
+                            fix: "aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn \(p.arn ?? "<provider arn>") --client-id \(auds[0]) — or set the job's id_tokens aud to \(ids.first ?? "a registered client ID")",
+                            stsError: .invalidToken("Incorrect token audience"))
+            if let tf = terraformProvider(p) {
+                f.range = tf.clientIDsRange ?? tf.blockRange
+                f.key = "client_id_list"
+                f.values = ids
+                f.fix = "add \(auds[0].debugDescription) to client_id_list of \(tf.address)\(tf.place) — or set the job's id_tokens aud to \(ids.first.map(\.debugDescription) ?? "a listed client ID")"
+            }
+            add(f)
             step("audience", .fail, "aud not in ClientIDList")
         }
     }
@@ -495,7 +515,10 @@ private struct Walk {
             }
             var f = Finding(.principalMismatch, .error,
                             detail: "the caller is \(caller.arnText) (the provider for iss \(token?.issuer ?? "")), and no Allow statement names it. \(why.isEmpty ? "Principals named: " + named.joined(separator: ", ") : why.joined(separator: "; ")).",
-                            fix: "set \"Principal\": {\"Federated\": \"\(wanted.arnText)\"} in the statement meant for this job\(assumed)", stsError: .accessDenied())
+                            fix: (policy.origin == nil
+                                  ? "set \"Principal\": {\"Federated\": \"\(wanted.arnText)\"}"
+                                  : "make the Federated principals' identifiers \"\(wanted.arnText)\" (an aws_iam_openid_connect_provider's arn is that when its url is the token's iss)")
+                                + " in the statement meant for this job\(assumed)", stsError: .accessDenied())
             if let s = allows.first {
                 f.statement = s.statement.index
                 f.sid = s.statement.sid

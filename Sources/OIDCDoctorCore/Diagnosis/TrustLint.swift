@@ -6,9 +6,11 @@ public enum TrustLint {
     public static func findings(_ policy: TrustPolicy) -> [Finding] {
         var out: [Finding] = []
         for d in policy.duplicateKeys {
-            let first = policy.source.position(of: d.first.start)
+            // The first one's place in the text the user gave (a heredoc in a .tf, say).
+            let r = policy.lineRange(d.first)
+            let first = (r.line, r.column, r.file.map { " of \($0)" } ?? "")
             var f = Finding(.policyDuplicateKey, .warning,
-                detail: "\"\(d.key)\" appears twice in one object (first at line \(first.line), column \(first.column)). IAM refuses to store such a policy now; clients such as the AWS CLI silently keep the last one, and what a stored legacy policy does is undocumented. This diagnosis uses the last one, as a client would.",
+                detail: "\"\(d.key)\" appears twice in one object (first at line \(first.0), column \(first.1)\(first.2)). IAM refuses to store such a policy now; clients such as the AWS CLI silently keep the last one, and what a stored legacy policy does is undocumented. This diagnosis uses the last one, as a client would.",
                 fix: "keep one \"\(d.key)\" and merge the two")
             f.key = d.key
             f.range = policy.lineRange(d.second)

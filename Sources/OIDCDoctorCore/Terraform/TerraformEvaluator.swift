@@ -160,7 +160,16 @@ enum TFEval {
     static func attribute(_ v: TFValue, _ a: String, _ at: TFOrigin, whole: TFOrigin) throws(TFEvalError) -> TFValue {
         switch v.kind {
         case .object(let entries):
-            if let e = entries.first(where: { $0.key == a }) { return e.value }
+            if let e = entries.first(where: { $0.key == a }) {
+                // An attribute the resource computes (an ARN rebuilt from its URL) is written
+                // nowhere in its block: its place is the reference that reads it.
+                if v.openAddress != nil, e.value.origin == v.origin, e.value.pieces.isEmpty, v.origin != nil {
+                    var x = e.value
+                    x.origin = whole
+                    return x
+                }
+                return e.value
+            }
             if let open = v.openAddress { return .unknown(["\(open).\(a)"], whole) }
             throw TFEvalError(message: "this object has no attribute \(a.debugDescription)\(entries.isEmpty ? "" : " (it has \(entries.prefix(12).map(\.key).joined(separator: ", ")))")", origin: at)
         case .list:

@@ -21,6 +21,13 @@ public struct TerraformReading: Sendable {
         public var arn: String?
         public var url: String?
         public var clientIDs: [String]?
+        /// Where `url` and `client_id_list` are written (a provider finding points there).
+        public var urlRange: LineRange? = nil
+        public var clientIDsRange: LineRange? = nil
+        /// The resource block, for findings about the provider as a whole.
+        public var blockRange: LineRange? = nil
+        /// ` (main.tf:3)`: where the resource is written, for messages.
+        public var place: String { blockRange.map { " (\($0.file ?? "?"):\($0.line))" } ?? "" }
     }
 
     public var files: [TFSourceFile]
@@ -92,7 +99,17 @@ public enum TerraformReader {
                     documents.append(.init(address: inst.address, name: nil, policy: inst.value["json"], origin: o, problem: nil, isDocument: true))
                 case "aws_iam_openid_connect_provider" where inst.mode == .managed:
                     let ids = inst.value["client_id_list"].flatMap { v in v.list?.compactMap { TFEval.stringValue($0) } }
-                    providers.append(.init(address: inst.address, arn: inst.value["arn"]?.string, url: inst.value["url"]?.string, clientIDs: ids))
+                    let file = config.sources[inst.file]
+                    func place(_ r: SourceRange?) -> LineRange? {
+                        guard let r else { return nil }
+                        var l = file.text.lineRange(r)
+                        l.file = file.path
+                        return l
+                    }
+                    providers.append(.init(address: inst.address, arn: inst.value["arn"]?.string, url: inst.value["url"]?.string, clientIDs: ids,
+                                           urlRange: place(inst.block.body.attribute("url")?.range),
+                                           clientIDsRange: place(inst.block.body.attribute("client_id_list")?.range),
+                                           blockRange: place(inst.block.range)))
                 default: break
                 }
             }
