@@ -299,7 +299,8 @@ public struct AppModel: Sendable {
                 files.partition = arn.partition
             }
             slots[slot].load(terraform: files, source: source)
-            self.message = "\(slots[slot].kind.rawValue) loaded from \(source) (Terraform, \(files.files.keys.filter { $0.hasSuffix(".tf") }.count) .tf files)"
+            let count = files.files.keys.filter(TerraformFiles.isConfigFile).count
+            self.message = "\(slots[slot].kind.rawValue) loaded from \(source) (Terraform, \(count) .tf file\(count == 1 ? "" : "s"))"
             return diagnoseIfReady()
         case .loadFailed(_, let m):
             self.message = m

@@ -41,6 +41,8 @@ public struct TerraformReading: Sendable {
     /// Modules from a registry or git: not fetched; their address, source and place.
     public var remoteModules: [(address: String, source: String, origin: TFOrigin)]
     public var configFileCount: Int
+    /// The one `.tf` file given (`--policy main.tf`), nil for a module directory.
+    public var focus: String? = nil
 
     /// `main.tf:12`
     public func place(_ o: TFOrigin) -> String {
@@ -120,7 +122,8 @@ public enum TerraformReader {
             // A module's data.tf may hold trust documents but no role: each document stands for one.
             if roles.isEmpty { roles = documents.filter { doc in looksLikeTrust(doc.policy) || doc.problem != nil } }
             return TerraformReading(files: config.sources, roles: roles, providers: providers, documents: documents, missing: config.missing.sorted(),
-                                    remoteModules: config.remoteModules, configFileCount: config.sources.filter { $0.path.hasSuffix(".tf") }.count)
+                                    remoteModules: config.remoteModules, configFileCount: config.sources.filter { $0.path.hasSuffix(".tf") }.count,
+                                    focus: input.focus)
         } catch {
             throw invalid(error, config.sources)
         }

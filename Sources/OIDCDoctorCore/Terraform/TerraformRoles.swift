@@ -1,9 +1,11 @@
 /// The roles of a Terraform reading as `RoleInput`s: the rendered policy parsed like any other,
 /// with a source map into the `.tf` files, and the role's account symbolic until `--role-arn`.
 extension TerraformReading {
-    /// "Terraform module, 3 files"
+    /// "Terraform module, 3 files", "Terraform file", "Terraform file main.tf of a module of 3 files"
     public var summary: String {
-        "Terraform \(configFileCount == 1 && files.first.map { !$0.path.contains("/") } == true ? "file" : "module, \(configFileCount) files")"
+        let count = "\(configFileCount) file\(configFileCount == 1 ? "" : "s")"
+        guard let focus else { return "Terraform module, \(count)" }
+        return configFileCount == 1 ? "Terraform file" : "Terraform file \(focus) of a module of \(count)"
     }
 
     public func role(named name: String?) throws(PolicyInvalid) -> Role {
