@@ -468,8 +468,9 @@ public struct HCLParser {
         return HCLExpression(.object(items), SourceRange(start: start, end: i))
     }
 
-    mutating func forExpression(start: Int, object: Bool) throws(HCLSyntaxError) -> HCLExpression {
-        i += 3
+    /// `KEY, VALUE in COLLECTION` (or `VALUE in COLLECTION`): the head of a for expression and of
+    /// a `%{ for }` directive, which share it.
+    mutating func forHeader(_ what: String) throws(HCLSyntaxError) -> (key: String?, value: String, collection: HCLExpression) {
         skip()
         guard let (first, _) = identifier() else { throw error("expected a variable name after \"for\"") }
         var keyName: String?
@@ -483,9 +484,14 @@ public struct HCLParser {
             valueName = second
             skip()
         }
-        guard matches("in") else { throw error("expected \"in\" in the for expression, found \(describe())") }
+        guard matches("in") else { throw error("expected \"in\" in \(what), found \(describe())") }
         i += 2
-        let collection = try expression()
+        return (keyName, valueName, try expression())
+    }
+
+    mutating func forExpression(start: Int, object: Bool) throws(HCLSyntaxError) -> HCLExpression {
+        i += 3
+        let (keyName, valueName, collection) = try forHeader("the for expression")
         try expect(":", "\":\" after the collection of the for expression")
         var keyExpression: HCLExpression?
         var valueExpression = try expression()
@@ -719,22 +725,7 @@ public struct HCLParser {
             }
             parts.append(.ifDirective(cond, then: thenParts, else: elseParts))
         case "for":
-            skip()
-            guard let (first, _) = identifier() else { throw error("expected a variable name after for") }
-            var keyName: String?
-            var valueName = first
-            skip()
-            if peek == UInt8(ascii: ",") {
-                i += 1
-                skip()
-                guard let (second, _) = identifier() else { throw error("expected a second variable name after \",\"") }
-                keyName = first
-                valueName = second
-                skip()
-            }
-            guard matches("in") else { throw error("expected \"in\" in the %{ for } directive, found \(describe())") }
-            i += 2
-            let coll = try expression()
+            let (keyName, valueName, coll) = try forHeader("the %{ for } directive")
             try closeTag()
             var body = try templateParts(until: .directive, heredocMarker: heredocMarker, quoted: quoted)
             _ = try endTag(["endfor"], &body)
