@@ -105,6 +105,10 @@ struct MalformedTerraform: CustomTestStringConvertible, Sendable {
               files: ["main.tf": role.replacingOccurrences(of: "name = \"deploy\"", with: "for_each = var.roles\n  name = each.key")
                         + "locals {\n  sub = \"x\"\n}\nvariable \"roles\" {\n  type = set(string)\n}\n"],
               outcome: .unresolved, says: "--var roles="),
+        .init(name: "for_each over a variable whose default is empty: no role, and the message says why",
+              files: ["main.tf": role.replacingOccurrences(of: "name = \"deploy\"", with: "for_each = var.roles\n  name = each.key")
+                        + "locals {\n  sub = \"x\"\n}\nvariable \"roles\" {\n  type = set(string)\n  default = []\n}\n"],
+              outcome: .invalid, says: "aws_iam_role.deploy (main.tf:1) has no instance: for_each = var.roles is empty", file: nil),
         .init(name: "a regular expression that backtracks for ever",
               files: withSub("  sub = regex(\"^(a+)+$\", \"\(String(repeating: "a", count: 40))b\")"), outcome: .unresolved,
               says: "regular expression oidc-doctor does not run", line: 8),

@@ -43,6 +43,8 @@ public struct TerraformReading: Sendable {
     public var configFileCount: Int
     /// The one `.tf` file given (`--policy main.tf`), nil for a module directory.
     public var focus: String? = nil
+    /// Roles and documents whose count or for_each gave no instance ("… for_each = var.roles is empty").
+    public var emptyBlocks: [String] = []
 
     /// `main.tf:12`
     public func place(_ o: TFOrigin) -> String {
@@ -62,6 +64,7 @@ public enum TerraformReader {
             var roles: [TerraformReading.Role] = []
             var documents: [TerraformReading.Role] = []
             var providers: [TerraformReading.Provider] = []
+            var empty: [String] = []
             for m in try root.allInstances() {
                 for key in m.resourceOrder {
                     let parts = key.split(separator: ".").map(String.init)
@@ -77,6 +80,13 @@ public enum TerraformReader {
                             let problem = TFEvalError(message: "\(address): its count or for_each is not known (\(n.joined(separator: ", ")))", origin: TFOrigin(file: d.file, range: d.block.range), unknowns: n)
                             if type == "aws_iam_role" { roles.append(.init(address: address, name: nil, policy: nil, origin: TFOrigin(file: d.file, range: d.block.range), problem: problem, isDocument: false)) }
                             continue
+                        }
+                        // count = 0 or an empty for_each: no instance, and the user should hear why.
+                        if type != "aws_iam_openid_connect_provider", v.list?.isEmpty == true || v.entries?.isEmpty == true,
+                           let meta = d.block.body.attribute("for_each") ?? d.block.body.attribute("count") {
+                            let text = config.sources[d.file].text
+                            let written = String(decoding: text.bytes[meta.range.start..<meta.range.end], as: UTF8.self)
+                            empty.append("\(address) (\(config.sources[d.file].path):\(text.position(of: d.block.range.start).line)) has no instance: \(written) is empty")
                         }
                     } catch {
                         if type == "aws_iam_role" || type == "aws_iam_policy_document" {
@@ -123,7 +133,7 @@ public enum TerraformReader {
             if roles.isEmpty { roles = documents.filter { doc in looksLikeTrust(doc.policy) || doc.problem != nil } }
             return TerraformReading(files: config.sources, roles: roles, providers: providers, documents: documents, missing: config.missing.sorted(),
                                     remoteModules: config.remoteModules, configFileCount: config.sources.filter { $0.path.hasSuffix(".tf") }.count,
-                                    focus: input.focus)
+                                    focus: input.focus, emptyBlocks: empty)
         } catch {
             throw invalid(error, config.sources)
         }

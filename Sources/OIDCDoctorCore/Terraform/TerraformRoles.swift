@@ -31,13 +31,15 @@ extension TerraformReading {
     }
 
     var remoteNote: String {
-        remoteModules.isEmpty ? "" : "; modules not fetched (their roles are built inside them): " + remoteModules.map { "\($0.address) = \($0.source) (\(place($0.origin)))" }.joined(separator: ", ")
+        let remote = remoteModules.isEmpty ? "" : "; modules not fetched (their roles are built inside them): " + remoteModules.map { "\($0.address) = \($0.source) (\(place($0.origin)))" }.joined(separator: ", ")
+        let none = emptyBlocks.isEmpty ? "" : "; " + emptyBlocks.joined(separator: "; ") + " (give the variable with --var or --var-file)"
+        return remote + none
     }
 
     public func roleInput(_ r: Role, roleArn: String?) throws(PolicyInvalid) -> RoleInput {
         if let p = r.problem {
             var e = TerraformReader.invalid(p, files)
-            e.message = "\(r.address): \(e.message)"
+            if !e.message.hasPrefix(r.address + ":") { e.message = "\(r.address): \(e.message)" }
             e.unresolved = p.unknowns
             throw e
         }
