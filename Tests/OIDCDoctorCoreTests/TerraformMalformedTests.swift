@@ -109,6 +109,10 @@ struct MalformedTerraform: CustomTestStringConvertible, Sendable {
               files: ["main.tf": role.replacingOccurrences(of: "name = \"deploy\"", with: "for_each = var.roles\n  name = each.key")
                         + "locals {\n  sub = \"x\"\n}\nvariable \"roles\" {\n  type = set(string)\n  default = []\n}\n"],
               outcome: .invalid, says: "aws_iam_role.deploy (main.tf:1) has no instance: for_each = var.roles is empty", file: nil),
+        .init(name: "a default that fails its variable's validation, read first inside try(): terraform plan stops",
+              files: withSub("  sub = try(\"project_path:${var.project}:*\", \"x\")")
+                  .merging(["variables.tf": "variable \"project\" {\n  default = \"\"\n  validation {\n    condition     = length(var.project) > 0\n    error_message = \"project must not be empty.\"\n  }\n}\n"]) { a, _ in a },
+              outcome: .invalid, says: "var.project fails its validation: \"project must not be empty.\"", line: 4, file: "variables.tf"),
         .init(name: "a regular expression that backtracks for ever",
               files: withSub("  sub = regex(\"^(a+)+$\", \"\(String(repeating: "a", count: 40))b\")"), outcome: .unresolved,
               says: "regular expression oidc-doctor does not run", line: 8),

@@ -121,7 +121,7 @@ final class TerraformConfig: @unchecked Sendable {
         return v
     }
 
-    func isLimit(_ e: TFEvalError) -> Bool { steps > Self.maxSteps || produced > Self.maxProduced || e.message.hasPrefix("a cycle") }
+    func isLimit(_ e: TFEvalError) -> Bool { e.fatal || steps > Self.maxSteps || produced > Self.maxProduced || e.message.hasPrefix("a cycle") }
 
     /// A file of the configuration by path, registered once for positions.
     func sourceIndex(_ path: String) -> Int? {

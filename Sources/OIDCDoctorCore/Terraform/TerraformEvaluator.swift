@@ -5,6 +5,8 @@ public struct TFEvalError: Error, Sendable {
     public var origin: TFOrigin?
     /// Set when the value could not be made because these inputs are not known (not bad HCL).
     public var unknowns: [String] = []
+    /// Stops Terraform whatever try() or can() around it say (a failed variable validation).
+    public var fatal = false
 }
 
 /// What names resolve to while an expression is evaluated: the module instance, the file the

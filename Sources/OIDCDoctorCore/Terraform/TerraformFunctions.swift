@@ -186,6 +186,17 @@ enum TFFunctions {
             case .object(let e): return TFValue(.number(Double(e.count)), origin: here)
             default: throw TFEvalError(message: "length() takes a string, list or map", origin: here)
             }
+        case "alltrue", "anytrue":
+            // Used in variable validations: bools, or the strings "true" / "false".
+            try want(1...1)
+            var any = false, all = true
+            for x in try list(0) {
+                if let n = x.unknownNames { return .unknown(n, here) }
+                guard case .bool(let t) = try TFEval.convertBool(x, here).kind else { throw TFEvalError(message: "\(name)() takes a list of bools", origin: here) }
+                any = any || t
+                all = all && t
+            }
+            return b(name == "alltrue" ? all : any)
         case "contains":
             try want(2...2)
             return b(try list(0).contains { TFEval.equal($0, args[1]) })

@@ -19,6 +19,9 @@ final class TFModuleInstance: @unchecked Sendable {
 
     var variables: [String: Declared] = [:]
     var variableValues: [String: TFValue] = [:]
+    /// Variables whose validation blocks were checked (once, on first use).
+    var validated: Set<String> = []
+    var invalidVariables: [String: TFEvalError] = [:]
     var locals: [String: (expr: HCLExpression, file: Int, range: SourceRange)] = [:]
     var resources: [String: Declared] = [:]
     var resourceOrder: [String] = []
@@ -88,6 +91,32 @@ final class TFModuleInstance: @unchecked Sendable {
 
     func variable(_ name: String, _ at: TFOrigin) throws(TFEvalError) -> TFValue {
         if isolated { throw TFEvalError(message: "var.\(name): a template sees only the variables passed to templatefile()", origin: at) }
+        let v = try boundVariable(name, at)
+        // Checked once; a failure stands for every later read too (the first may be in a try()).
+        if validated.insert(name).inserted {
+            do { try validate(name, v) } catch { invalidVariables[name] = error }
+        }
+        if let e = invalidVariables[name] { throw e }
+        return v
+    }
+
+    /// A variable's `validation` blocks, as `terraform plan` checks them: a condition that is
+    /// false stops Terraform with its error_message, so no policy is made from that value. A
+    /// condition that is unknown, or that oidc-doctor cannot evaluate, does not decide.
+    func validate(_ name: String, _ v: TFValue) throws(TFEvalError) {
+        guard v.unknowns.isEmpty, let d = variables[name] else { return }
+        for check in d.block.body.blocks("validation") {
+            guard let c = check.body.attribute("condition"), let r = try? TFEval.eval(c.value, scope(d.file)),
+                  case .bool(false) = r.kind else { continue }
+            let message = check.body.attribute("error_message").flatMap { try? TFEval.eval($0.value, scope(d.file)) }.flatMap(TFEval.stringValue)
+            var e = TFEvalError(message: "\(prefixed("var.\(name)")) fails its validation\(message.map { ": " + $0.debugDescription } ?? "") (terraform plan stops here: Invalid value for variable); give a value that passes with --var \(name)=… or --var-file",
+                                origin: TFOrigin(file: d.file, range: c.range))
+            e.fatal = true
+            throw e
+        }
+    }
+
+    func boundVariable(_ name: String, _ at: TFOrigin) throws(TFEvalError) -> TFValue {
         if let v = variableValues[name] { return v }
         guard let d = variables[name] else {
             throw TFEvalError(message: "var.\(name) is not declared in this module (no variable \"\(name)\" block)", origin: at)
