@@ -242,7 +242,7 @@ private struct Walk {
         if made.count == 1, let tf = made.first, issuer.hasPrefix("https://") {
             f.range = tf.urlRange ?? tf.blockRange
             f.key = "url"
-            f.fix = "set url = \"\(issuer)\" in \(tf.address)\(tf.place) — or create a provider for that issuer: aws iam create-open-id-connect-provider --url \(issuer) --client-id-list \(aud)"
+            f.fix = "\(tf.urlIsLiteral ? "set url = " : "make url evaluate to ")\"\(issuer)\" in \(tf.address)\(tf.place) — or create a provider for that issuer: aws iam create-open-id-connect-provider --url \(issuer) --client-id-list \(aud)"
         }
         add(f)
         step("provider", .fail, "no provider with URL \(prefix)")

@@ -26,6 +26,8 @@ public struct TerraformReading: Sendable {
         public var clientIDsRange: LineRange? = nil
         /// The resource block, for findings about the provider as a whole.
         public var blockRange: LineRange? = nil
+        /// `url` is a quoted literal (a fix can say "set url = …"), not an expression of variables.
+        public var urlIsLiteral = false
         /// ` (main.tf:3)`: where the resource is written, for messages.
         public var place: String { blockRange.map { " (\($0.file ?? "?"):\($0.line))" } ?? "" }
     }
@@ -121,7 +123,7 @@ public enum TerraformReader {
                     providers.append(.init(address: inst.address, arn: inst.value["arn"]?.string, url: inst.value["url"]?.string, clientIDs: ids,
                                            urlRange: place(inst.block.body.attribute("url")?.range),
                                            clientIDsRange: place(inst.block.body.attribute("client_id_list")?.range),
-                                           blockRange: place(inst.block.range)))
+                                           blockRange: place(inst.block.range), urlIsLiteral: Self.isLiteral(inst.block.body.attribute("url")?.value)))
                 default: break
                 }
             }
@@ -137,6 +139,11 @@ public enum TerraformReader {
         } catch {
             throw invalid(error, config.sources)
         }
+    }
+
+    static func isLiteral(_ e: HCLExpression?) -> Bool {
+        guard let e, case .template(let parts) = e.kind else { return false }
+        return parts.allSatisfy { if case .literal = $0 { return true }; return false }
     }
 
     /// A trust document names an AssumeRole action (sts:AssumeRole…).
