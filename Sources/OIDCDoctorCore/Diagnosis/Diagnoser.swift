@@ -417,7 +417,11 @@ private struct Walk {
         switch eval.knownDecision ?? eval.decision {
         case .allow:
             let d = eval.determining.map { s in statements[s].statement.sid.map { "\"\($0)\"" } ?? "statement \(s)" }
-            step("trust-policy", .pass, "allowed by \(d.joined(separator: ", "))")
+            // Without --role-arn the principal's account stands for the role's: say so.
+            let assumedAccount = caller.account == nil
+                ? eval.determining.compactMap { eval.statements[$0].statement.principal.entries.first(where: caller.matches)?.arn?.account }.first
+                : nil
+            step("trust-policy", .pass, "allowed by \(d.joined(separator: ", "))" + (assumedAccount.map { " (the role assumed to be in account \($0), the principal's; --role-arn settles it)" } ?? ""))
             if eval.statements.contains(where: { $0.applies && $0.principalByWildcard }) && !eval.statements.contains(where: { $0.applies && !$0.principalByWildcard }) {
                 step("principal", .warn, "allowed only through \"Principal\": \"*\": AWS behaviour undocumented")
             }
@@ -486,6 +490,8 @@ private struct Walk {
                         why.append("\(e.value.text) is a template value this file cannot resolve (another stack's export or a condition of the stack): compare the deployed role's get-role output instead")
                     } else if !e.value.text.hasPrefix("arn:") {
                         why.append("\(e.value.text.debugDescription) is a bare name, which only Amazon Cognito, Login with Amazon, Facebook and Google use; a GitLab instance is named by its IAM OIDC provider ARN")
+                    } else if let a = ARN(e.value.text), let bad = a.malformedField, !Unknowns.contains(e.value.text) {
+                        why.append("\(e.value.text) is compared exactly, field by field, and \(bad)")
                     } else if let a = ARN(e.value.text) {
                         let url = a.resource.hasPrefix("oidc-provider/") ? String(a.resource.dropFirst(14)) : a.resource
                         if url != caller.providerURL {
@@ -507,7 +513,7 @@ private struct Walk {
             var assumed = ""
             if caller.account == nil {
                 let arns = allows.flatMap { $0.statement.principal.entries.compactMap(\.arn) }
-                if let a = arns.first, arns.allSatisfy({ $0.account == a.account && $0.partition == a.partition }), !a.account.isEmpty {
+                if let a = arns.first, arns.allSatisfy({ $0.account == a.account && $0.partition == a.partition }), a.malformedField == nil {
                     wanted.account = a.account
                     wanted.partition = a.partition
                     assumed = " (account \(a.account) assumed from the policy's principal: the provider must be in the role's own account; pass --role-arn to check)"

@@ -20,7 +20,9 @@ public struct CallerPrincipal: Sendable, Hashable {
     /// configuration is applied in): nil when the answer depends on it.
     public func matchesKnown(_ entry: PrincipalEntry) -> Bool? {
         guard Unknowns.contains(entry.value.text) || Unknowns.contains(account ?? "") || Unknowns.contains(partition ?? "") else { return matches(entry) }
-        guard entry.type == "Federated", let arn = entry.arn, arn.service == "iam" else { return false }
+        guard entry.type == "Federated", let arn = entry.arn, arn.service == "iam", arn.region.isEmpty else { return false }
+        if !Unknowns.contains(arn.account), !ARN.isAccountID(arn.account) { return false }
+        if !Unknowns.contains(arn.partition), !ARN.partitions.contains(arn.partition) { return false }
         func same(_ a: String, _ b: String) -> Bool? {
             if a == b { return true }
             if Unknowns.contains(a) || Unknowns.contains(b) {
@@ -35,12 +37,14 @@ public struct CallerPrincipal: Sendable, Hashable {
         return parts.contains(where: { $0 == nil }) ? nil : true
     }
 
-    /// Federated principals are compared exactly (no wildcards, case-sensitive: reference §5.1).
+    /// Federated principals are compared exactly, all six fields (no wildcards, case-sensitive,
+    /// no region: reference §5.1). The caller's account or partition is not known without
+    /// --role-arn: then a well-formed one is assumed to be the role's, and nothing else is.
     public func matches(_ entry: PrincipalEntry) -> Bool {
-        guard entry.type == "Federated", let arn = entry.arn, arn.service == "iam" else { return false }
+        guard entry.type == "Federated", let arn = entry.arn, arn.service == "iam", arn.region.isEmpty else { return false }
         guard Self.isProvider(arn.resource, providerURL) else { return false }
-        if let account, arn.account != account { return false }
-        if let partition, arn.partition != partition { return false }
+        if let account { if arn.account != account { return false } } else if !ARN.isAccountID(arn.account) { return false }
+        if let partition { if arn.partition != partition { return false } } else if !ARN.partitions.contains(arn.partition) { return false }
         return true
     }
 

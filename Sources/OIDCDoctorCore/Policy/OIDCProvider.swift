@@ -69,4 +69,22 @@ public struct ARN: Sendable, Hashable {
     }
 
     public var text: String { "arn:\(partition):\(service):\(region):\(account):\(resource)" }
+
+    /// The AWS partitions an IAM ARN can name.
+    public static let partitions: Set<String> = ["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"]
+
+    /// Twelve digits: anything else (a wildcard, eight digits, empty) names no account.
+    public static func isAccountID(_ s: String) -> Bool {
+        s.utf8.count == 12 && s.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+    }
+
+    /// What keeps this ARN from naming an IAM OIDC provider of some account, field by field; nil
+    /// when it is well-formed.
+    public var malformedField: String? {
+        if !ARN.partitions.contains(partition) { return "its partition \(partition.debugDescription) is not an AWS partition (aws, aws-cn, aws-us-gov, …)" }
+        if service != "iam" { return "its service field is \(service.debugDescription), not \"iam\"" }
+        if !region.isEmpty { return "it has a region field (\(region.debugDescription)); IAM ARNs have none: arn:\(partition):iam::\(account):\(resource)" }
+        if !ARN.isAccountID(account) { return "its account field \(account.debugDescription) is not a 12-digit account ID" }
+        return nil
+    }
 }
