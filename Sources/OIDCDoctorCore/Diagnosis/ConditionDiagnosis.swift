@@ -288,10 +288,11 @@ struct ConditionDiagnosis {
                     guard let a, let e else { return false }
                     return like ? Wildcard.matches(a, pattern: e) : a == e
                 }()
-                comps.append(Comparison.Component(name: n, expected: e, actual: a, matches: ok))
+                comps.append(Comparison.Component(name: n, expected: e.map(Wildcard.written), actual: a, matches: ok))
             }
         }
-        return Comparison(expected: expected, actual: actual, differsAt: diff, components: comps)
+        // A literal `*`/`?` of the pattern is shown as the policy wrote it (`${*}`).
+        return Comparison(expected: Wildcard.written(expected), actual: actual, differsAt: diff, components: comps)
     }
 
     private func commonPrefix(_ a: String, _ b: String) -> Int {

@@ -30,9 +30,9 @@ public enum TrustLint {
                     fix: "name the provider: \"Principal\": {\"Federated\": \"arn:aws:iam::<account>:oidc-provider/<host>\"}"), s, policy, s.principal.range))
             }
             for c in s.conditions where (c.op.base == .stringEquals || c.op.base == .stringEqualsIgnoreCase) {
-                if let v = c.values.first(where: { Wildcard.hasWildcard($0.text) }) {
+                if let v = c.values.first(where: { Wildcard.hasWildcard(Wildcard.pattern($0.text, variables: policy.expandsVariables)) }) {
                     var f = Finding(.conditionWildcardNeedsLike, .warning,
-                        detail: "\(c.op.written) takes \(v.text.quotedDebug) literally: it matches only a value with a real `\(v.text.contains("*") ? "*" : "?")` in it (Access Analyzer: WILDCARD_WITHOUT_LIKE_OPERATOR).",
+                        detail: "\(c.op.written) takes \(v.text.quotedDebug) literally: it matches only a value with a real `\(Wildcard.pattern(v.text, variables: policy.expandsVariables).contains("*") ? "*" : "?")` in it (Access Analyzer: WILDCARD_WITHOUT_LIKE_OPERATOR).",
                         fix: "if a pattern is meant, change \"\(c.op.written)\" to \"StringLike\" at \(policy.lineName(c.operatorRange.start))")
                     f = located(f, s, policy, c.range)
                     f.op = c.op.written
@@ -123,7 +123,7 @@ public enum TrustLint {
             let lower = c.keyLower
             if lower == subKey, c.op.base.positive == .stringLike, !c.op.base.isNegated {
                 for v in c.values {
-                    if let why = broadness(v.text) {
+                    if let why = broadness(Wildcard.pattern(v.text, variables: policy.expandsVariables)) {
                         var f = located(Finding(.trustBroadSubPattern, .warning,
                             detail: "\(c.op.written) \(v.text.quotedDebug) on \(c.key) \(why). `*` matches any run of characters, including `/` and `:`.",
                             fix: "pin the project path and the ref: \"project_path:<group>/<project>:ref_type:branch:ref:<branch>\""), s, policy, v.range)
@@ -169,8 +169,11 @@ public enum TrustLint {
             let lastSegment = segments.last ?? project
             let parent = segments.dropLast().joined(separator: "/")
             if lastSegment != "*" && Wildcard.hasWildcard(lastSegment) {
-                let stem = String(lastSegment.filter { $0 != "*" && $0 != "?" })
-                let example = (parent.isEmpty ? "" : parent + "/") + stem + "-evil"
+                // A literal `*`/`?` (`${*}`) stays in the example where it stands.
+                let segment = Wildcard.hasLiteralMarks(lastSegment)
+                    ? Wildcard.plain(String(lastSegment.flatMap { $0 == "*" ? Array("-evil") : $0 == "?" ? ["x"] : [$0] }))
+                    : String(lastSegment.filter { $0 != "*" && $0 != "?" }) + "-evil"
+                let example = (parent.isEmpty ? "" : parent + "/") + segment
                 reasons.append("also matches other projects (\(project.quotedDebug) matches \(example.quotedDebug))")
             } else {
                 reasons.append("matches every project under \((parent + "/").quotedDebug), subgroups included")

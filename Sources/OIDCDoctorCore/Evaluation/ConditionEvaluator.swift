@@ -162,8 +162,8 @@ public enum ConditionEvaluator {
     /// The positive comparison of one context value with one policy value.
     public static func matches(_ c: String, _ v: String, _ base: ConditionOperator.Base) -> Bool {
         switch base {
-        case .stringEquals, .binaryEquals: return c == v
-        case .stringEqualsIgnoreCase: return ASCII.equalIgnoringCase(c, v)
+        case .stringEquals, .binaryEquals: return c == Wildcard.plain(v)
+        case .stringEqualsIgnoreCase: return ASCII.equalIgnoringCase(c, Wildcard.plain(v))
         case .stringLike: return Wildcard.matches(c, pattern: v)
         case .bool: return ASCII.equalIgnoringCase(c, v)
         case .arnEquals, .arnLike:

@@ -22,7 +22,10 @@ enum PolicyVariables {
             let body = after[after.startIndex..<close]
             rest = after[after.index(after: close)...]
             switch body {
-            case "*", "?", "$": out += body
+            // Literal characters: marked so that StringLike does not read them as wildcards.
+            case "*": out.unicodeScalars.append(Wildcard.literalStar)
+            case "?": out.unicodeScalars.append(Wildcard.literalOne)
+            case "$": out += "$"
             default:
                 var name = Substring(body)
                 var fallback: String?

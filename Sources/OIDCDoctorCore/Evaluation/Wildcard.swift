@@ -1,7 +1,40 @@
 /// IAM's `*`/`?` glob: `*` is any run (empty, `/` and `:` included), `?` exactly one character.
 /// Linear-time greedy matcher with one backtrack point, so hostile patterns cannot blow up.
 public enum Wildcard {
+    /// `${*}` and `${?}` after variable expansion: the literal characters, which a pattern
+    /// must not read as wildcards (reference §3.4). Noncharacters: no token or policy holds them.
+    public static let literalStar = Unicode.Scalar(UInt32(0xFDD2))!
+    public static let literalOne = Unicode.Scalar(UInt32(0xFDD3))!
+
+    /// Holds a literal `*`/`?` (UTF-8 EF B7 92 / EF B7 93).
+    static func hasLiteralMarks(_ s: String) -> Bool {
+        ASCII.contains(s, 0xEF) && s.unicodeScalars.contains { $0 == literalStar || $0 == literalOne }
+    }
+
+    /// The text a marked pattern stands for: literal `*`/`?` as the characters themselves.
+    public static func plain(_ s: String) -> String {
+        guard hasLiteralMarks(s) else { return s }
+        var out = String.UnicodeScalarView()
+        for u in s.unicodeScalars { out.append(u == literalStar ? "*" : u == literalOne ? "?" : u) }
+        return String(out)
+    }
+
+    /// The marked pattern as the policy wrote it: `${*}` / `${?}` where a literal stands.
+    public static func written(_ s: String) -> String {
+        guard hasLiteralMarks(s) else { return s }
+        var out = ""
+        for u in s.unicodeScalars { if u == literalStar { out += "${*}" } else if u == literalOne { out += "${?}" } else { out.unicodeScalars.append(u) } }
+        return out
+    }
+
     public static func matches(_ value: String, pattern: String, ignoreCase: Bool = false) -> Bool {
+        if hasLiteralMarks(pattern) {
+            let v = ignoreCase ? value.lowercased() : value
+            let p = ignoreCase ? pattern.lowercased() : pattern
+            return glob(Array(v.unicodeScalars), Array(p.unicodeScalars), star: "*", one: "?") { pc, vc in
+                pc == literalStar ? vc == "*" : pc == literalOne ? vc == "?" : pc == vc
+            }
+        }
         // ASCII (every GitLab sub, every ARN, every action): match bytes in place, no allocation;
         // case folding is done per byte, which for ASCII is exactly what lowercased() does.
         if let r = ASCII.withBytes(value, pattern, { vb, pb in byteGlob(vb, pb, ignoreCase: ignoreCase) }) { return r }
@@ -47,6 +80,24 @@ public enum Wildcard {
     }
 
     public static func hasWildcard(_ s: String) -> Bool { ASCII.contains(s, 0x2A) || ASCII.contains(s, 0x3F) }
+
+    /// A condition value as a pattern: under Version 2012-10-17 `${*}`, `${?}`, `${$}` are literal
+    /// characters (marked), not wildcards; under 2008-10-17 the text is taken as written.
+    public static func pattern(_ text: String, variables: Bool) -> String {
+        guard variables, ASCII.contains(text, 0x24) else { return text }
+        var out = "", rest = Substring(text)
+        while let r = rest.firstRange(of: "${") {
+            out += rest[rest.startIndex..<r.lowerBound]
+            let after = rest[r.upperBound...]
+            if after.hasPrefix("*}") { out.unicodeScalars.append(literalStar) } else if after.hasPrefix("?}") { out.unicodeScalars.append(literalOne) } else if after.hasPrefix("$}") { out += "$" } else {
+                out += "${"
+                rest = after
+                continue
+            }
+            rest = after.dropFirst(2)
+        }
+        return out + rest
+    }
 }
 
 /// Where two strings first differ, in characters: what the compare strip puts its caret under.
@@ -193,6 +244,8 @@ extension String {
         let plain = utf8.withContiguousStorageIfAvailable { b in
             b.allSatisfy { $0 >= 0x20 && $0 <= 0x7E && $0 != 0x22 && $0 != 0x27 && $0 != 0x5C }
         } ?? false
-        return plain ? "\"" + self + "\"" : debugDescription
+        if plain { return "\"" + self + "\"" }
+        // A literal `*`/`?` of a pattern is shown as written (`${*}`), never as a bare wildcard.
+        return Wildcard.hasLiteralMarks(self) ? Wildcard.written(self).quotedDebug : debugDescription
     }
 }
