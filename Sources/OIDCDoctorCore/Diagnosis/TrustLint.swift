@@ -24,10 +24,16 @@ public enum TrustLint {
         // Every statement usually names the same provider: its URL and key names are worked out once.
         var providers: [ProviderKeys] = []
         for s in policy.statements {
-            if s.effect == .allow, case .wildcard = s.principal {
+            // `"*"` and `{"AWS": "*"}` are evaluated alike (reference §5.1), and flagged alike.
+            let anyone: (written: String, range: SourceRange)? = {
+                if case .wildcard = s.principal { return ("\"Principal\": \"*\"", s.principal.range) }
+                if let e = s.principal.entries.first(where: { $0.type == "AWS" && $0.value.text == "*" }) { return ("\"Principal\": {\"AWS\": \"*\"}", e.value.range) }
+                return nil
+            }()
+            if s.effect == .allow, let anyone {
                 out.append(located(Finding(.principalWildcard, .warning,
-                    detail: "\"Principal\": \"*\" is an Access Analyzer error for role trust policies (ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL). Whether it admits a web identity caller is AWS behaviour undocumented; this diagnosis treats it as matching.",
-                    fix: "name the provider: \"Principal\": {\"Federated\": \"arn:aws:iam::<account>:oidc-provider/<host>\"}"), s, policy, s.principal.range))
+                    detail: "\(anyone.written) is an Access Analyzer error for role trust policies (ROLE_TRUST_POLICY_UNSUPPORTED_WILDCARD_IN_PRINCIPAL). Whether it admits a web identity caller is AWS behaviour undocumented; this diagnosis treats it as matching.",
+                    fix: "name the provider: \"Principal\": {\"Federated\": \"arn:aws:iam::<account>:oidc-provider/<host>\"}"), s, policy, anyone.range))
             }
             for c in s.conditions where (c.op.base == .stringEquals || c.op.base == .stringEqualsIgnoreCase) {
                 if let v = c.values.first(where: { Wildcard.hasWildcard(Wildcard.pattern($0.text, variables: policy.expandsVariables)) }) {
