@@ -109,6 +109,12 @@ struct Scenario: CustomTestStringConvertible, Sendable {
                 if let f = place["file"]?.string { #expect(r?.file == f, "\(id) range \(String(describing: r))") }
             }
         }
+        // The UNCONFIRMED points that move the decision, by name (Readings.Point), exactly.
+        if case .array(let us)? = e["undocumented"] {
+            let want = Set(us.compactMap(\.string)), got = Set(d.undocumented.map { "\($0)" })
+            #expect(got == want, "undocumented \(got.sorted()) ≠ \(want.sorted()): \(summary)")
+            if !want.isEmpty { #expect(TextReport.render(d).contains("AWS behaviour undocumented"), "the text says it") }
+        }
         if let want = e["known"]?.string {
             let k = d.findings.first { $0.id == .observedKnownFailure }
             #expect(k.map { $0.detail.contains(want) || $0.fix?.contains(want) == true } == true, "known failure lacks \(want): \(k?.detail ?? "none")")

@@ -31,6 +31,10 @@ private struct Walk {
     var caller: CallerPrincipal?
     var signature = SignatureStatus.unverified
     var statements: [StatementResult] = []
+    /// Points whose other reading changes the trust policy's decision, and the findings that
+    /// decision produced (the label goes on the answer only when the trust policy decides it).
+    var movedBy: [Readings.Point] = []
+    var trustFindings: Range<Int> = 0..<0
     var unknown = false
     /// The decision depends on a value the inputs do not give (DESIGN §8: `input.unresolved`).
     var unresolved = false
@@ -408,6 +412,9 @@ private struct Walk {
         guard let context, let caller else { return }
         let eval = PolicyEvaluator.evaluate(policy, caller: caller, action: Diagnoser.action, context: context)
         statements = eval.statements
+        movedBy = Self.undocumentedPoints(eval, policy: policy, caller: caller, context: context)
+        let before = findings.count
+        defer { trustFindings = before..<findings.count }
         var cd = ConditionDiagnosis(prefix: prefix, policy: policy)
         cd.hasClaim = { token.claims[$0] != nil }
         if eval.knownDecision == nil {
@@ -643,6 +650,23 @@ private struct Walk {
         step("observed", .warn, "\(origin)'s answer differs from the prediction")
     }
 
+    /// The UNCONFIRMED points this evaluation touches whose other reading gives another decision:
+    /// each such point is evaluated the other way, not guessed from the policy's shape.
+    static func undocumentedPoints(_ eval: PolicyEvaluation, policy: TrustPolicy, caller: CallerPrincipal, context: RequestContext) -> [Readings.Point] {
+        let results = eval.statements
+        let conditions = results.lazy.flatMap(\.conditions)
+        var touched: [Readings.Point] = []
+        if results.contains(where: \.principalByWildcard) { touched.append(.wildcardPrincipalMatches) }
+        if conditions.contains(where: { RequestContext.isUnconfirmed($0.clause.keyLower) }) { touched.append(.unconfirmedKeysPresent) }
+        if conditions.contains(where: { $0.reason == .emptyValueList }) { touched.append(.emptyValueListEvaluated) }
+        if conditions.contains(where: { $0.reason == .multiValuedKey && $0.clause.op.base.isNegated }) { touched.append(.negatedPlainOnMultiValuedIsTrue) }
+        if conditions.contains(where: { $0.clause.op.caseDiffers }) { touched.append(.operatorCaseAccepted) }
+        return touched.filter { p in
+            let other = PolicyEvaluator.evaluate(policy, caller: caller, action: Diagnoser.action, context: context, readings: .other(p))
+            return (other.knownDecision ?? other.decision) != (eval.knownDecision ?? eval.decision)
+        }
+    }
+
     func result() -> Diagnosis {
         // Exit 2 whenever an input cannot be read: the contract promises no half-decisions.
         // A refusal found before the open question stands (an expired token is refused whatever the policy).
@@ -652,11 +676,18 @@ private struct Walk {
         let open = primary?.id == .inputUnresolved
         let decision: Diagnosis.Decision = unknown || open ? .unknown : (primary == nil ? .allow : .deny)
         var ordered = findings
-        if let p = primary, let i = ordered.firstIndex(where: { $0.id == p.id && $0.severity == .error }) {
+        let primaryIndex = primary.flatMap { p in ordered.firstIndex(where: { $0.id == p.id && $0.severity == .error }) }
+        // The trust policy decides the answer when nothing before it refused the call.
+        let trustDecides = !unknown && (primaryIndex.map(trustFindings.contains) ?? true)
+        let moved = trustDecides ? movedBy : []
+        if let i = primaryIndex, !moved.isEmpty { ordered[i].undocumented = moved }
+        if let i = primaryIndex {
             ordered.insert(ordered.remove(at: i), at: 0)
         }
-        return Diagnosis(decision: decision, stsError: decision == .deny ? primary?.stsError : nil, primaryCause: primary?.id,
-                         findings: ordered, walk: walk, statements: statements, context: context, token: token, signature: signature,
-                         role: role, providers: providers, parameters: parameters, caller: caller)
+        var d = Diagnosis(decision: decision, stsError: decision == .deny ? primary?.stsError : nil, primaryCause: primary?.id,
+                          findings: ordered, walk: walk, statements: statements, context: context, token: token, signature: signature,
+                          role: role, providers: providers, parameters: parameters, caller: caller)
+        d.undocumented = moved
+        return d
     }
 }

@@ -61,6 +61,8 @@ public struct Diagnosis: Sendable {
     public var providers: [OIDCProvider]
     public var parameters: RequestParameters
     public var caller: CallerPrincipal?
+    /// The UNCONFIRMED points whose other reading changes this decision (AWS behaviour undocumented).
+    public var undocumented: [Readings.Point] = []
 
     /// DESIGN §4 exit status: 0 allow, 1 refused, 2 no decision.
     public var exitCode: Int32 {

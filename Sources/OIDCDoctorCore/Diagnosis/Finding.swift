@@ -18,6 +18,8 @@ public struct Finding: Sendable {
     public var edit: PolicyEdit?
     /// The STS answer when this finding decides the outcome.
     public var stsError: STSError?
+    /// The UNCONFIRMED points whose other reading changes what this finding says decides.
+    public var undocumented: [Readings.Point] = []
 
     public init(_ id: FindingID, _ severity: Severity, detail: String, fix: String? = nil, stsError: STSError? = nil) {
         self.id = id

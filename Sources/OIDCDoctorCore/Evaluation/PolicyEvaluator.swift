@@ -140,12 +140,14 @@ public struct PolicyEvaluation: Sendable {
 }
 
 public enum PolicyEvaluator {
-    public static func evaluate(_ policy: TrustPolicy, caller: CallerPrincipal, action: String, context: RequestContext) -> PolicyEvaluation {
+    public static func evaluate(_ policy: TrustPolicy, caller: CallerPrincipal, action: String, context: RequestContext,
+                                readings: Readings = .engine) -> PolicyEvaluation {
         // Statements repeat the same condition keys (the same strings): each is looked up in the context once.
         var looked: [(key: String, entry: ContextEntry?)] = []
         let expands = policy.expandsVariables
         let results = policy.statements.map { s in
             var (pm, byWildcard) = principalMatch(s.principal, caller)
+            if byWildcard, !readings.holds(.wildcardPrincipalMatches) { (pm, byWildcard) = (false, false) }
             var principalUnresolved: [String] = []
             if policy.hasUnknowns || Unknowns.contains(caller.account ?? ""), !pm, case .entries(let entries, _) = s.principal {
                 let known = entries.map(caller.matchesKnown)
@@ -159,14 +161,20 @@ public enum PolicyEvaluator {
             let am = actionMatches(s.action, action)
             let conds = s.conditions.map { c in
                 if policy.hasUnknowns, let r = ConditionEvaluator.evaluateUnresolved(c, statement: s.index, context: context, expandVariables: expands) { return r }
-                let entry: ContextEntry?
+                var entry: ContextEntry?
                 if let hit = looked.first(where: { $0.key == c.keyLower }) {
                     entry = hit.entry
                 } else {
                     entry = context.entry(lowercased: c.keyLower)
                     if looked.count < 8 { looked.append((c.keyLower, entry)) }
                 }
-                return ConditionEvaluator.evaluate(c, statement: s.index, context: context, expandVariables: expands, entry: entry)
+                if readings.flipped.isEmpty { return ConditionEvaluator.evaluate(c, statement: s.index, context: context, expandVariables: expands, entry: entry) }
+                if !readings.holds(.unconfirmedKeysPresent), RequestContext.isUnconfirmed(c.keyLower) { entry = nil }
+                var r = ConditionEvaluator.evaluate(c, statement: s.index, context: context, expandVariables: expands, entry: entry)
+                if !readings.holds(.emptyValueListEvaluated), r.reason == .emptyValueList { r.result = true }
+                if !readings.holds(.negatedPlainOnMultiValuedIsTrue), r.reason == .multiValuedKey, c.op.base.isNegated { r.result = false }
+                if !readings.holds(.operatorCaseAccepted), c.op.caseDiffers { r.result = false }
+                return r
             }
             var r = StatementResult(statement: s, principalMatched: pm, principalByWildcard: byWildcard, actionMatched: am, conditions: conds)
             r.principalUnresolved = principalUnresolved

@@ -30,6 +30,8 @@ public enum JSONReport {
             .init(key: "decision", value: .string(d.decision.rawValue)),
             .init(key: "stsError", value: d.stsError.map { .object([.init(key: "code", value: .string($0.code)), .init(key: "message", value: .string($0.message))]) } ?? .null),
             .init(key: "primaryCause", value: d.primaryCause.map { .string($0.rawValue) } ?? .null),
+            // UNCONFIRMED points whose other reading changes this decision (issue 15; DESIGN §4: added).
+            .init(key: "undocumented", value: .array(d.undocumented.map { .string($0.rawValue) })),
             .init(key: "findings", value: .array(d.findings.map { finding($0, in: d) })),
             .init(key: "walk", value: .array(d.walk.map { .object([.init(key: "step", value: .string($0.step)), .init(key: "status", value: .string($0.status.rawValue)), .init(key: "summary", value: .string($0.summary))]) })),
             .init(key: "statements", value: .array(d.statements.map(statement))),
@@ -65,6 +67,7 @@ public enum JSONReport {
             .init(key: "title", value: .string(f.title)),
             .init(key: "detail", value: .string(f.detail)),
             .init(key: "fix", value: f.fix.map(PlainJSON.string) ?? .null),
+            .init(key: "undocumented", value: .array(f.undocumented.map { .string($0.rawValue) })),
             .init(key: "statement", value: f.statement.map { .number(String($0)) } ?? .null),
             .init(key: "sid", value: f.sid.map(PlainJSON.string) ?? .null),
             .init(key: "operator", value: f.op.map(PlainJSON.string) ?? .null),

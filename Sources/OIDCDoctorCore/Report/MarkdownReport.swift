@@ -13,6 +13,7 @@ public enum MarkdownReport {
             if let aud = t.audiences { out.append("- aud: `\(code(aud.joined(separator: ", ")))`") }
         }
         if let p = d.primaryCause { out.append("- primary cause: `\(p.rawValue)`") }
+        if !d.undocumented.isEmpty { out.append("- " + ReportTexts.undocumented(d)) }
         out += ["", "| step | status | summary |", "|---|---|---|"]
         for s in d.walk { out.append("| \(s.step) | \(s.status.rawValue) | \(cell(s.summary)) |") }
         out.append("")

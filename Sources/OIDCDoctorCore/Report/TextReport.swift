@@ -85,6 +85,7 @@ public struct TextReport {
         if let role = d.role { facts.append("policy: \(terminalSafe(role.description))") }
         out.append(facts.joined(separator: o.unicode ? " · " : " | "))
         if let p = d.primary { out.append("cause: \(p.id.rawValue) — \(p.title)") }
+        if !d.undocumented.isEmpty { out.append(ReportTexts.undocumented(d)) }
         out.append("")
         if !d.walk.isEmpty {
             out.append("Walk")
