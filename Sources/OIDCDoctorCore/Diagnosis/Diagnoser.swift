@@ -661,6 +661,7 @@ private struct Walk {
         if conditions.contains(where: { $0.reason == .emptyValueList }) { touched.append(.emptyValueListEvaluated) }
         if conditions.contains(where: { $0.reason == .multiValuedKey && $0.clause.op.base.isNegated }) { touched.append(.negatedPlainOnMultiValuedIsTrue) }
         if conditions.contains(where: { $0.clause.op.caseDiffers }) { touched.append(.operatorCaseAccepted) }
+        if conditions.contains(where: { $0.clause.caseTwinOf != nil }) { touched.append(.caseTwinKeysBothApply) }
         return touched.filter { p in
             let other = PolicyEvaluator.evaluate(policy, caller: caller, action: Diagnoser.action, context: context, readings: .other(p))
             return (other.knownDecision ?? other.decision) != (eval.knownDecision ?? eval.decision)
@@ -681,6 +682,15 @@ private struct Walk {
         let trustDecides = !unknown && (primaryIndex.map(trustFindings.contains) ?? true)
         let moved = trustDecides ? movedBy : []
         if let i = primaryIndex, !moved.isEmpty { ordered[i].undocumented = moved }
+        // The warnings that name a moving point carry it too (an allow has no primary finding).
+        for i in ordered.indices {
+            let own: [Readings.Point] = switch ordered[i].id {
+            case .principalWildcard: [.wildcardPrincipalMatches]
+            case .policyDuplicateKey: [.caseTwinKeysBothApply]
+            default: []
+            }
+            for p in own where moved.contains(p) && !ordered[i].undocumented.contains(p) { ordered[i].undocumented.append(p) }
+        }
         if let i = primaryIndex {
             ordered.insert(ordered.remove(at: i), at: 0)
         }

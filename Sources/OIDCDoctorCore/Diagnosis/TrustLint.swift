@@ -16,6 +16,18 @@ public enum TrustLint {
             f.range = policy.lineRange(d.second)
             out.append(f)
         }
+        for s in policy.statements {
+            for c in s.conditions {
+                guard let other = c.caseTwinOf else { continue }
+                var f = Finding(.policyDuplicateKey, .warning,
+                    detail: "condition key \(c.key.quotedDebug) repeats \(other.quotedDebug) in \(c.op.written) in another letter case; key names are case-insensitive (Access Analyzer: DUPLICATE_KEYS_WITH_DIFFERENT_CASE). Whether IAM evaluates both or keeps one is AWS behaviour undocumented; this diagnosis evaluates both, and says when the other reading changes the answer.",
+                    fix: "keep one spelling of \(other.quotedDebug) and merge the values")
+                f.key = c.key
+                f.statement = s.index
+                f.range = policy.lineRange(c.keyRange)
+                out.append(f)
+            }
+        }
         if policy.quotaCharacters > quota {
             out.append(Finding(.policySize, .warning,
                 detail: "the policy has \(policy.quotaCharacters) characters not counting white space; the default role trust policy quota is \(quota) (adjustable up to 8,192). IAM answers LimitExceeded: Cannot exceed quota for ACLSizePerRole.",

@@ -159,7 +159,9 @@ public enum PolicyEvaluator {
                 }
             }
             let am = actionMatches(s.action, action)
-            let conds = s.conditions.map { c in
+            // The other reading of a key written in two letter cases: only the last spelling counts.
+            let clauses = readings.holds(.caseTwinKeysBothApply) ? s.conditions : s.conditions.filter { !$0.hasLaterCaseTwin }
+            let conds = clauses.map { c in
                 if policy.hasUnknowns, let r = ConditionEvaluator.evaluateUnresolved(c, statement: s.index, context: context, expandVariables: expands) { return r }
                 var entry: ContextEntry?
                 if let hit = looked.first(where: { $0.key == c.keyLower }) {

@@ -14,6 +14,8 @@ public struct Readings: Sendable, Hashable {
         case negatedPlainOnMultiValuedIsTrue = "a negated plain operator on a multi-valued key is true"
         /// An operator name in another letter case (`stringequals`) is taken as the operator.
         case operatorCaseAccepted = "an operator written in another letter case is accepted"
+        /// One key written twice in one operator in two letter cases: both conditions apply.
+        case caseTwinKeysBothApply = "a condition key written twice in two letter cases is evaluated twice"
 
         /// What the other reading says, for texts.
         public var otherReading: String {
@@ -23,6 +25,7 @@ public struct Readings: Sendable, Hashable {
             case .emptyValueListEvaluated: "if a condition with no values is ignored"
             case .negatedPlainOnMultiValuedIsTrue: "if that condition is false"
             case .operatorCaseAccepted: "if an operator in another letter case matches nothing"
+            case .caseTwinKeysBothApply: "if only the last spelling counts"
             }
         }
     }

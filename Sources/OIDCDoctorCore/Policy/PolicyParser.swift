@@ -325,16 +325,22 @@ private struct Grammar {
             if keys.isEmpty { throw invalid("\"\(opMember.key)\" holds no condition key", opMember.value.range) }
             // A lone key (the usual case) has nothing to clash with: no dictionary then.
             var seenLower: [String: String] = [:]
+            var twin: String?
             for k in keys {
                 let lower = ASCII.lowercased(k.key)
                 if keys.count > 1 {
+                    // The same key in two letter cases: both kept, and evaluated both ways (Readings).
                     if let other = seenLower[lower], other != k.key {
-                        throw invalid("condition key \"\(k.key)\" appears twice with different capitalization (\"\(other)\") in one operator; key names are case-insensitive (Access Analyzer: DUPLICATE_KEYS_WITH_DIFFERENT_CASE)", k.keyRange)
+                        twin = other
+                        if let i = clauses.lastIndex(where: { $0.key == other && $0.operatorRange == opMember.keyRange }) { clauses[i].hasLaterCaseTwin = true }
                     }
                     seenLower[lower] = k.key
                 }
                 let values = try conditionValues(k.value, key: k.key)
-                clauses.append(ConditionClause(op: op, operatorRange: opMember.keyRange, key: k.key, keyLower: lower, keyRange: k.keyRange, values: values, range: SourceRange(start: k.keyRange.start, end: k.value.range.end)))
+                var clause = ConditionClause(op: op, operatorRange: opMember.keyRange, key: k.key, keyLower: lower, keyRange: k.keyRange, values: values, range: SourceRange(start: k.keyRange.start, end: k.value.range.end))
+                clause.caseTwinOf = twin
+                twin = nil
+                clauses.append(clause)
             }
         }
         return clauses

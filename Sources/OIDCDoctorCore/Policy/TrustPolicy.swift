@@ -118,4 +118,9 @@ public struct ConditionClause: Sendable {
     public var values: [PolicyString]
     /// From the key to the end of its values: what a report underlines.
     public var range: SourceRange
+    /// The same key written earlier in this operator in another letter case (`"GITLAB.EXAMPLE.COM:SUB"`
+    /// after `"gitlab.example.com:sub"`): whether IAM evaluates both or keeps one is UNCONFIRMED.
+    public var caseTwinOf: String? = nil
+    /// A later key of this operator is this one in another letter case.
+    public var hasLaterCaseTwin = false
 }
