@@ -176,6 +176,7 @@ public enum PolicyEvaluator {
                 if !readings.holds(.emptyValueListEvaluated), r.reason == .emptyValueList { r.result = true }
                 if !readings.holds(.negatedPlainOnMultiValuedIsTrue), r.reason == .multiValuedKey, c.op.base.isNegated { r.result = false }
                 if !readings.holds(.operatorCaseAccepted), c.op.caseDiffers { r.result = false }
+                if !readings.holds(.missingVariableNegatedHolds), c.op.base.isNegated, r.effectiveValues.contains(where: { $0 == nil }) { r.result = false }
                 return r
             }
             var r = StatementResult(statement: s, principalMatched: pm, principalByWildcard: byWildcard, actionMatched: am, conditions: conds)

@@ -16,6 +16,9 @@ public struct Readings: Sendable, Hashable {
         case operatorCaseAccepted = "an operator written in another letter case is accepted"
         /// One key written twice in one operator in two letter cases: both conditions apply.
         case caseTwinKeysBothApply = "a condition key written twice in two letter cases is evaluated twice"
+        /// A policy variable with no value under a negated operator: its value matches nothing, so
+        /// the negation holds (reference §3.4 documents only the positive operators).
+        case missingVariableNegatedHolds = "a policy variable with no value under a negated operator matches nothing, so the negation holds"
 
         /// What the other reading says, for texts.
         public var otherReading: String {
@@ -26,6 +29,7 @@ public struct Readings: Sendable, Hashable {
             case .negatedPlainOnMultiValuedIsTrue: "if that condition is false"
             case .operatorCaseAccepted: "if an operator in another letter case matches nothing"
             case .caseTwinKeysBothApply: "if only the last spelling counts"
+            case .missingVariableNegatedHolds: "if such a statement does not take effect"
             }
         }
     }
