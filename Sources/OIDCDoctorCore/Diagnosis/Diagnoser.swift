@@ -662,6 +662,7 @@ private struct Walk {
         if conditions.contains(where: { $0.reason == .multiValuedKey && $0.clause.op.base.isNegated }) { touched.append(.negatedPlainOnMultiValuedIsTrue) }
         if conditions.contains(where: { $0.clause.op.caseDiffers }) { touched.append(.operatorCaseAccepted) }
         if conditions.contains(where: { $0.clause.caseTwinOf != nil }) { touched.append(.caseTwinKeysBothApply) }
+        if conditions.contains(where: PolicyEvaluator.negatedOnNonARN) { touched.append(.nonARNNegatedHolds) }
         if conditions.contains(where: { $0.clause.op.base.isNegated && $0.effectiveValues.contains(where: { $0 == nil }) }) { touched.append(.missingVariableNegatedHolds) }
         return touched.filter { p in
             let other = PolicyEvaluator.evaluate(policy, caller: caller, action: Diagnoser.action, context: context, readings: .other(p))

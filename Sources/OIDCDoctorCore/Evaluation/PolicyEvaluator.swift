@@ -176,6 +176,7 @@ public enum PolicyEvaluator {
                 if !readings.holds(.emptyValueListEvaluated), r.reason == .emptyValueList { r.result = true }
                 if !readings.holds(.negatedPlainOnMultiValuedIsTrue), r.reason == .multiValuedKey, c.op.base.isNegated { r.result = false }
                 if !readings.holds(.operatorCaseAccepted), c.op.caseDiffers { r.result = false }
+                if !readings.holds(.nonARNNegatedHolds), Self.negatedOnNonARN(r) { r.result = false }
                 if !readings.holds(.missingVariableNegatedHolds), c.op.base.isNegated, r.effectiveValues.contains(where: { $0 == nil }) { r.result = false }
                 return r
             }
@@ -184,6 +185,12 @@ public enum PolicyEvaluator {
             return r
         }
         return PolicyEvaluation(action: action, statements: results)
+    }
+
+    /// ArnNot… on a context value that is not six colon-separated fields.
+    static func negatedOnNonARN(_ r: ConditionResult) -> Bool {
+        r.clause.op.base.isArn && r.clause.op.base.isNegated
+            && (r.context?.values.contains { $0.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false).count != 6 } ?? false)
     }
 
     static func principalMatch(_ p: PrincipalSpec, _ caller: CallerPrincipal) -> (Bool, Bool) {

@@ -18,6 +18,9 @@ public struct Readings: Sendable, Hashable {
         case caseTwinKeysBothApply = "a condition key written twice in two letter cases is evaluated twice"
         /// A policy variable with no value under a negated operator: its value matches nothing, so
         /// the negation holds (reference §3.4 documents only the positive operators).
+        /// ArnNotEquals/ArnNotLike on a value that is not an ARN: it matches no ARN, so the negation
+        /// holds (reference §3.5 documents only that the positive operators never match).
+        case nonARNNegatedHolds = "an ARN operator's negation holds for a value that is not an ARN"
         case missingVariableNegatedHolds = "a policy variable with no value under a negated operator matches nothing, so the negation holds"
 
         /// What the other reading says, for texts.
@@ -30,6 +33,7 @@ public struct Readings: Sendable, Hashable {
             case .operatorCaseAccepted: "if an operator in another letter case matches nothing"
             case .caseTwinKeysBothApply: "if only the last spelling counts"
             case .missingVariableNegatedHolds: "if such a statement does not take effect"
+            case .nonARNNegatedHolds: "if an ARN operator on a non-ARN is false either way"
             }
         }
     }
