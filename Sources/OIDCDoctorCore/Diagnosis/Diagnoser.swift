@@ -35,6 +35,7 @@ private struct Walk {
     /// decision produced (the label goes on the answer only when the trust policy decides it).
     var movedBy: [Readings.Point] = []
     var trustFindings: Range<Int> = 0..<0
+    var audienceRestsOnSet = false
     var unknown = false
     /// The decision depends on a value the inputs do not give (DESIGN §8: `input.unresolved`).
     var unresolved = false
@@ -279,6 +280,8 @@ private struct Walk {
             return
         }
         if auds.contains(where: ids.contains) {
+            // Passed only through a later element: the other reading of a multi-element aud refuses.
+            audienceRestsOnSet = !ids.contains(auds[0])
             step("audience", auds.count > 1 ? .warn : .pass, "aud \(auds.joined(separator: ", ")) is a client ID of the provider")
         } else {
             let near = ids.first { id in auds.contains { $0.lowercased() == id.lowercased() || $0 + "/" == id || $0 == id + "/" } }
@@ -413,6 +416,14 @@ private struct Walk {
         let eval = PolicyEvaluator.evaluate(policy, caller: caller, action: Diagnoser.action, context: context)
         statements = eval.statements
         movedBy = Self.undocumentedPoints(eval, policy: policy, caller: caller, context: context)
+        if let first = token.audiences?.first, (token.audiences?.count ?? 0) > 1, case .object(var pairs) = token.claims,
+           let i = pairs.firstIndex(where: { $0.key == "aud" }) {
+            // The other reading of a multi-element aud: only its first element counts.
+            pairs[i].value = .string(first)
+            let single = IDToken(header: token.header, claims: .object(pairs))
+            let other = PolicyEvaluator.evaluate(policy, caller: caller, action: Diagnoser.action, context: RequestContext(token: single, request: parameters))
+            if (other.knownDecision ?? other.decision) != (eval.knownDecision ?? eval.decision) { movedBy.append(.multiAudAsSet) }
+        }
         let before = findings.count
         defer { trustFindings = before..<findings.count }
         var cd = ConditionDiagnosis(prefix: prefix, policy: policy)
@@ -682,13 +693,15 @@ private struct Walk {
         let primaryIndex = primary.flatMap { p in ordered.firstIndex(where: { $0.id == p.id && $0.severity == .error }) }
         // The trust policy decides the answer when nothing before it refused the call.
         let trustDecides = !unknown && (primaryIndex.map(trustFindings.contains) ?? true)
-        let moved = trustDecides ? movedBy : []
+        var moved = trustDecides ? movedBy : []
+        if decision == .allow, audienceRestsOnSet, !moved.contains(.multiAudAsSet) { moved.append(.multiAudAsSet) }
         if let i = primaryIndex, !moved.isEmpty { ordered[i].undocumented = moved }
         // The warnings that name a moving point carry it too (an allow has no primary finding).
         for i in ordered.indices {
             let own: [Readings.Point] = switch ordered[i].id {
             case .principalWildcard: [.wildcardPrincipalMatches]
             case .policyDuplicateKey: [.caseTwinKeysBothApply]
+            case .tokenAudMultiple: [.multiAudAsSet]
             default: []
             }
             for p in own where moved.contains(p) && !ordered[i].undocumented.contains(p) { ordered[i].undocumented.append(p) }

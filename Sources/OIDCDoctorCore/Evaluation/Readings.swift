@@ -21,6 +21,8 @@ public struct Readings: Sendable, Hashable {
         /// ArnNotEquals/ArnNotLike on a value that is not an ARN: it matches no ARN, so the negation
         /// holds (reference §3.5 documents only that the positive operators never match).
         case nonARNNegatedHolds = "an ARN operator's negation holds for a value that is not an ARN"
+        /// An aud with several values: any element may match the client IDs, and :aud is multi-valued.
+        case multiAudAsSet = "an aud with several values is read as a set (any element may match)"
         case missingVariableNegatedHolds = "a policy variable with no value under a negated operator matches nothing, so the negation holds"
 
         /// What the other reading says, for texts.
@@ -33,6 +35,7 @@ public struct Readings: Sendable, Hashable {
             case .operatorCaseAccepted: "if an operator in another letter case matches nothing"
             case .caseTwinKeysBothApply: "if only the last spelling counts"
             case .missingVariableNegatedHolds: "if such a statement does not take effect"
+            case .multiAudAsSet: "if only its first element counts"
             case .nonARNNegatedHolds: "if an ARN operator on a non-ARN is false either way"
             }
         }
