@@ -75,7 +75,9 @@ public enum Render {
         } else {
             cause = "no error found" + (d.findings.isEmpty ? "" : "; \(d.findings.count) note\(d.findings.count == 1 ? "" : "s") below")
         }
-        c.put(m.glyphs.text(cause), x: 1, y: 1, role: d.primary == nil ? .pass : .fail)
+        // The answer rests on a reading of undocumented AWS behaviour: said on the line that gives it.
+        let label = d.undocumented.isEmpty ? "" : " · AWS behaviour undocumented (\(d.undocumented.count))"
+        c.put(m.glyphs.text(cause + label), x: 1, y: 1, role: d.primary == nil ? .pass : .fail)
     }
 }
 
