@@ -56,6 +56,7 @@ struct Check: ParsableCommand {
     @Option(help: "The error line from the job log, to check the prediction against what AWS said.") var stsError: String?
     @Option(help: "For a Terraform --policy: a variable's value, as terraform -var NAME=VALUE; repeatable.") var `var`: [String] = []
     @Option(help: "For a Terraform --policy: a .tfvars or .tfvars.json file, as terraform -var-file; repeatable.") var varFile: [String] = []
+    @OptionGroup var template: TemplateOptions
     @Option(help: "text, json or markdown.") var format: OutputFormat = .text
 
     func validate() throws {
@@ -83,6 +84,7 @@ struct Check: ParsableCommand {
         } else if !`var`.isEmpty || !varFile.isEmpty {
             throw InputSource.Failure(description: "--var and --var-file are for a Terraform --policy (a .tf file or a module directory); \(policy) is not one")
         }
+        request.template = try template.settings()
         return request
     }
 
@@ -158,6 +160,7 @@ struct Open: ParsableCommand {
     @Option(help: "An AWS Organizations resource control policy; repeatable.") var rcp: [String] = []
     @Option(help: "For a Terraform --policy: a variable's value (NAME=VALUE); repeatable.") var `var`: [String] = []
     @Option(help: "For a Terraform --policy: a .tfvars file; repeatable.") var varFile: [String] = []
+    @OptionGroup var template: TemplateOptions
 
     func validate() throws {
         if (token == nil) != (policy == nil) { throw ValidationError("give both --token and --policy, or neither (to open the inputs screen)") }
@@ -181,6 +184,7 @@ struct Open: ParsableCommand {
         if let sourceIp { args += ["--source-ip", sourceIp] }
         for r in rcp { args += ["--rcp", r] }
         for a in TerraformLoader.ordered(vars: `var`, varFiles: varFile) { args += [a.isFile ? "--var-file" : "--var", a.value] }
+        args += template.arguments
         let check = try Check.parse(args)
         let request: DiagnosisRequest
         do { request = try check.request() } catch let failure as InputSource.Failure {
@@ -241,6 +245,7 @@ struct Audit: ParsableCommand {
     @Option(help: "text, json or markdown; without it, a terminal shows the roles list.") var format: OutputFormat?
     @Option(help: "For Terraform --roles: a variable's value, as terraform -var NAME=VALUE; repeatable.") var `var`: [String] = []
     @Option(help: "For Terraform --roles: a .tfvars or .tfvars.json file, as terraform -var-file; repeatable.") var varFile: [String] = []
+    @OptionGroup var template: TemplateOptions
 
     func validate() throws {
         try OptionCheck.at(at)
@@ -277,7 +282,8 @@ struct Audit: ParsableCommand {
                 }
             }
             let params = RequestParameters(roleArn: roleArn, at: at.flatMap(TimeText.parse) ?? Int64(Date().timeIntervalSince1970), sourceIp: sourceIp)
-            var report = Auditor.audit(sources, token: tokenInput, providers: providerInputs, parameters: params, rcps: rcps, terraform: terraform)
+            var report = Auditor.audit(sources, token: tokenInput, providers: providerInputs, parameters: params, rcps: rcps, terraform: terraform,
+                                       template: try template.settings())
             report.unreadable = unreadable + report.unreadable
             let print = { (format: OutputFormat) in
                 let text: String
@@ -298,6 +304,11 @@ struct Audit: ParsableCommand {
             // A single file that cannot be read is no audit at all; in a directory, unrelated files are listed.
             if !report.unreadable.isEmpty && (sources.count + unreadable.count + terraform.count) == 1 {
                 FileHandle.standardError.write(Data("oidc-doctor: \(report.unreadable.joined(separator: "; "))\n".utf8))
+                throw ExitCode(2)
+            }
+            // Not one role could be read: that is no audit, whatever the files held.
+            if report.noRoleRead {
+                FileHandle.standardError.write(Data("oidc-doctor: no role could be read from \(roles)\n".utf8))
                 throw ExitCode(2)
             }
             throw ExitCode(report.exitCode)

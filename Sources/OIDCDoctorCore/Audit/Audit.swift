@@ -11,6 +11,8 @@ public struct AuditedRole: Sendable {
     public var primaryCause: FindingID?
     /// The role's policy could not be read (still listed, with why).
     public var error: String?
+    /// Values the role's policy waits for (a template parameter, the stack's account).
+    public var unknowns: [String] = []
 
     /// Warnings that make a role dangerous rather than untidy: anyone on the instance, or a condition that never restricts.
     public static let errorSeverity: Set<FindingID> = [.trustNoSubCondition, .trustAlwaysTrueCondition, .principalWildcard]
@@ -35,7 +37,10 @@ public struct AuditReport: Sendable {
     }
 
     /// 0 when no role has an error-severity warning, 1 otherwise (2 is for unreadable input, decided by the caller).
-    public var exitCode: Int32 { roles.contains { $0.risk == 3 } ? 1 : 0 }
+    public var exitCode: Int32 { noRoleRead ? 2 : (roles.contains { $0.risk == 3 } ? 1 : 0) }
+
+    /// Roles or inputs were found, and not one role among them could be read (exit 2).
+    public var noRoleRead: Bool { (!roles.isEmpty || !unreadable.isEmpty) && roles.allSatisfy { $0.error != nil } }
 }
 
 public enum Auditor {
@@ -44,7 +49,8 @@ public enum Auditor {
     /// `terraform`: configurations (a module directory or `.tf` file, read by the caller), each
     /// role instance listed with its place (`main.tf:12`), never dropped for an unknown value.
     public static func audit(_ sources: [DiagnosisRequest.Input], token: DiagnosisRequest.Input?, providers: [DiagnosisRequest.Input], parameters: RequestParameters,
-                             rcps: [ResourceControlPolicy] = [], terraform: [(files: TerraformFiles, source: String)] = []) -> AuditReport {
+                             rcps: [ResourceControlPolicy] = [], terraform: [(files: TerraformFiles, source: String)] = [],
+                             template: TemplateSettings = .init()) -> AuditReport {
         var roles: [AuditedRole] = []
         var unreadable: [String] = []
         func assess(_ role: inout AuditedRole, _ input: RoleInput, providers: [DiagnosisRequest.Input]) {
@@ -84,7 +90,7 @@ public enum Auditor {
         for src in sources {
             let entries: [(name: String, arn: String?, shape: String, result: Result<RoleInput, PolicyInvalid>)]
             do {
-                switch try RoleInput.contents(src.text, roleArn: parameters.roleArn) {
+                switch try RoleInput.contents(src.text, roleArn: parameters.roleArn, template: template) {
                 case .roles(let candidates):
                     entries = candidates.map { c in (c.name, c.arn, c.shape.rawValue, Result { () throws(PolicyInvalid) in try RoleInput.read(c) }) }
                 case .single(let input):
@@ -102,10 +108,13 @@ public enum Auditor {
                     roles.append(AuditedRole(name: e.name, arn: e.arn, source: source, providers: [], admits: [], warnings: [], error: err.located))
                 case .success(let input):
                     let urls = Array(Set(input.policy.statements.filter { $0.effect == .allow }.flatMap(TrustLint.oidcURLs))).sorted()
-                    guard !urls.isEmpty else { continue }  // not an OIDC role
-                    var role = AuditedRole(name: e.name, arn: e.arn ?? input.roleArn, source: source, providers: urls,
+                    // Not an OIDC role — unless its principal is not known yet: then it is kept.
+                    guard !urls.isEmpty || input.policy.hasUnknowns else { continue }
+                    let arn = e.arn ?? input.roleArn.flatMap { Unknowns.contains($0) ? nil : $0 }
+                    var role = AuditedRole(name: e.name, arn: arn, source: source, providers: urls,
                                            admits: Admits.describe(input.policy), warnings: dedupe(TrustLint.findings(input.policy)))
-                    assess(&role, input, providers: providers)
+                    role.unknowns = input.policy.hasUnknowns ? Unknowns.names(in: input.policy.source.slice(SourceRange(start: 0, end: input.policy.source.bytes.count))) : []
+                    assess(&role, input, providers: providers.isEmpty ? input.providers : providers)
                     roles.append(role)
                 }
             }

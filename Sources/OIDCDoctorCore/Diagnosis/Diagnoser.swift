@@ -5,6 +5,12 @@ public enum Diagnoser {
     static let sessionNameCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_+=,.@-".unicodeScalars)
 
     public static func diagnose(_ request: DiagnosisRequest) -> Diagnosis {
+        let d = once(request)
+        guard let role = d.role, role.branches.count > 1 else { return d }
+        return TemplateBranches.combine(role, request: request, first: d, diagnose: once)
+    }
+
+    static func once(_ request: DiagnosisRequest) -> Diagnosis {
         var w = Walk(parameters: request.parameters)
         w.run(request)
         if let text = request.observed {
@@ -63,8 +69,10 @@ private struct Walk {
             // The configuration's own aws_iam_openid_connect_provider stands for --provider.
             if providerInputs.isEmpty, let reading = terraform { providerInputs = reading.providerInputs }
         } else {
-            readPolicy(r.policy, role: r.role)
+            readPolicy(r.policy, role: r.role, template: r.template)
         }
+        // A template's own OIDC provider stands for --provider.
+        if providerInputs.isEmpty, let own = role?.providers, !own.isEmpty { providerInputs = own }
         readToken(r.token)
         if parameters.roleArn == nil, let arn = cloudTrail?.roleArn { parameters.roleArn = arn }
         let (partition, account) = roleAccount()
@@ -114,6 +122,12 @@ private struct Walk {
     }
 
     mutating func policyUnreadable(_ error: PolicyInvalid, source: String) {
+        if error.wrongRole {
+            unknown = true
+            add(Finding(.inputInvalid, .error, detail: "\(source): \(error.message)", fix: "pass --role with one of the roles listed: a logical id, a RoleName or an ARN"))
+            step("policy", .fail, "\(source): \(error.message)")
+            return
+        }
         if !error.unresolved.isEmpty {
             var f = Finding(.inputUnresolved, .error, detail: "\(source): \(error.located)",
                             fix: error.unresolved.map(UnknownAdvice.advice).joined(separator: "; "))
@@ -130,14 +144,14 @@ private struct Walk {
         step("policy", .fail, "\(source) is not a valid trust policy: \(error.located)")
     }
 
-    mutating func readPolicy(_ input: DiagnosisRequest.Input, role roleName: String?) {
+    mutating func readPolicy(_ input: DiagnosisRequest.Input, role roleName: String?, template: TemplateSettings) {
         // HCL pasted or piped: read as a one-file module.
         if input.text.utf8.first != UInt8(ascii: "{"), RoleCatalog.looksLikeHCL(input.text) {
             let name = input.source.hasSuffix(".tf") ? String(input.source.split(separator: "/").last ?? "main.tf") : "main.tf"
             readTerraform(TerraformFiles(files: [name: input.text], account: parameters.roleArn.flatMap(ARN.init)?.account, partition: parameters.roleArn.flatMap(ARN.init)?.partition), source: input.source, role: roleName)
             return
         }
-        do { role = try RoleInput.read(input.text, role: roleName, roleArn: parameters.roleArn) } catch {
+        do { role = try RoleInput.read(input.text, role: roleName, roleArn: parameters.roleArn, template: template) } catch {
             policyUnreadable(error, source: input.source)
         }
     }

@@ -28,6 +28,8 @@ public struct DiagnosisRequest: Sendable {
     /// A Terraform configuration (`--policy main.tf` or a module directory), read by the executable;
     /// `policy` is then only its name.
     public var terraform: TerraformFiles?
+    /// For a CloudFormation template: parameters, conditions, region and stack name given.
+    public var template = TemplateSettings()
 
     public init(token: Input, policy: Input, providers: [Input] = [], jwks: Input? = nil, parameters: RequestParameters, observed: String? = nil, role: String? = nil) {
         self.role = role

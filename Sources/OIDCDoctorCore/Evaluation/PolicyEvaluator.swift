@@ -20,7 +20,10 @@ public struct CallerPrincipal: Sendable, Hashable {
     /// configuration is applied in): nil when the answer depends on it.
     public func matchesKnown(_ entry: PrincipalEntry) -> Bool? {
         guard Unknowns.contains(entry.value.text) || Unknowns.contains(account ?? "") || Unknowns.contains(partition ?? "") else { return matches(entry) }
-        guard entry.type == "Federated", let arn = entry.arn, arn.service == "iam", arn.region.isEmpty else { return false }
+        guard entry.type == "Federated" else { return false }
+        // A principal not known at all (another stack's export, a parameter) may be any provider.
+        guard let arn = entry.arn else { return Unknowns.contains(entry.value.text) ? nil : false }
+        guard arn.service == "iam" || Unknowns.contains(arn.service), arn.region.isEmpty else { return false }
         if !Unknowns.contains(arn.account), !ARN.isAccountID(arn.account) { return false }
         if !Unknowns.contains(arn.partition), !ARN.partitions.contains(arn.partition) { return false }
         func same(_ a: String, _ b: String) -> Bool? {

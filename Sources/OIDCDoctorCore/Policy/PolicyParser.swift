@@ -4,6 +4,8 @@ public struct PolicyInvalid: Error, Sendable {
     public var range: LineRange?
     /// Set when the policy could not be made because these values are not known (`input.unresolved`).
     public var unresolved: [String] = []
+    /// `--role` names no role of the input: a usage error, not a fault of the policy.
+    public var wrongRole = false
 
     public var located: String {
         guard let r = range else { return message }

@@ -55,7 +55,8 @@ public struct PolicySourceMap: Sendable {
     public func lineRange(_ r: SourceRange) -> LineRange? {
         guard let (f, range) = place(r) else { return nil }
         var l = files[f].text.lineRange(range)
-        l.file = files[f].name
+        // A single template given as --policy has no name of its own here: the report uses the input's.
+        l.file = files[f].name.isEmpty ? nil : files[f].name
         return l
     }
 

@@ -28,6 +28,21 @@ public struct RoleInput: Sendable {
     public var address: String?
     /// What was read, when the shape's name alone does not say it ("Terraform module, 3 files, role …").
     public var summary: String?
+    /// The OIDC providers the same input creates (a template's `AWS::IAM::OIDCProvider`), which
+    /// stand for `--provider` when none is given.
+    public var providers: [DiagnosisRequest.Input] = []
+
+    /// One way the template's undecided conditions can go, and the trust policy it gives.
+    public struct Branch: Sendable {
+        public var conditions: [String: Bool]
+        public var policy: TrustPolicy
+    }
+    /// Every reading of a template role whose `Fn::If` rests on conditions nothing decides (the
+    /// first is `policy`); empty otherwise.
+    public var branches: [Branch] = []
+    public var openConditions: [String] = []
+    /// Where the first of them is used (its `Fn::If`).
+    public var openConditionRange: LineRange?
 
     public var description: String {
         if let summary { return summary }
@@ -38,9 +53,9 @@ public struct RoleInput: Sendable {
 
     /// Reads any accepted shape. Files holding several roles need `role` (a role or resource name);
     /// without it the error lists them.
-    public static func read(_ text: String, role: String?, roleArn: String?) throws(PolicyInvalid) -> RoleInput {
+    public static func read(_ text: String, role: String?, roleArn: String?, template: TemplateSettings = .init()) throws(PolicyInvalid) -> RoleInput {
         let candidates: [RoleCandidate]
-        switch try contents(text, roleArn: roleArn) {
+        switch try contents(text, roleArn: roleArn, template: template) {
         case .roles(let roles): candidates = roles
         case .single(let input): return input
         }
@@ -48,8 +63,12 @@ public struct RoleInput: Sendable {
         if candidates.isEmpty { throw PolicyInvalid(message: "\(shapeName) holds no IAM role (no AWS::IAM::Role / aws_iam_role)", range: nil) }
         let chosen: RoleCandidate
         if let role {
-            guard let c = candidates.first(where: { $0.name == role }) ?? candidates.first(where: { $0.arn == role }) else {
-                throw PolicyInvalid(message: "no role \(role.debugDescription) in this \(shapeName); it holds: \(names(candidates))", range: nil)
+            // A logical id, a RoleName or an ARN: whichever the user has at hand.
+            guard let c = candidates.first(where: { $0.name == role }) ?? candidates.first(where: { $0.roleName == role })
+                ?? candidates.first(where: { $0.arn == role }) ?? candidates.first(where: { $0.arn.flatMap(ARN.init)?.resource.split(separator: "/").last.map(String.init) == role }) else {
+                var e = PolicyInvalid(message: "--role \(role.debugDescription): no such role in this \(shapeName); it holds: \(names(candidates))", range: nil)
+                e.wrongRole = true
+                throw e
             }
             chosen = c
         } else if candidates.count == 1 {
@@ -67,8 +86,8 @@ public struct RoleInput: Sendable {
         case single(RoleInput)
     }
 
-    public static func contents(_ text: String, roleArn: String?) throws(PolicyInvalid) -> Contents {
-        switch try RoleCatalog.read(text, roleArn: roleArn) {
+    public static func contents(_ text: String, roleArn: String?, template: TemplateSettings = .init()) throws(PolicyInvalid) -> Contents {
+        switch try RoleCatalog.read(text, roleArn: roleArn, template: template) {
         case .roles(let roles): return .roles(roles)
         case .single(let doc?): return .single(try read(doc))
         case .single(nil): return .single(try read(text))
@@ -81,12 +100,13 @@ public struct RoleInput: Sendable {
     }
 
     static func names(_ cs: [RoleCandidate]) -> String {
-        let shown = cs.prefix(20).map(\.name).joined(separator: ", ")
+        let shown = cs.prefix(20).map { c in c.name + (c.roleName.map { $0 == c.name ? "" : " (RoleName \($0))" } ?? "") }.joined(separator: ", ")
         return cs.count > 20 ? shown + ", … (\(cs.count - 20) more)" : shown
     }
 
     static func input(from c: RoleCandidate, keepPositions: Bool) throws(PolicyInvalid) -> RoleInput {
         if let problem = c.problem { throw PolicyInvalid(message: "\(c.name): \(problem)", range: nil) }
+        if case .template(let result) = c.document { return try result.get() }
         var r: RoleInput
         do { r = RoleInput(shape: c.shape, policy: try PolicyParser.parse(c.documentText(keepPositions: keepPositions))) } catch {
             throw PolicyInvalid(message: "role \(c.name): \(error.message)\(c.positionsInOriginal ? "" : " (in its trust policy document)")", range: error.range)
@@ -160,6 +180,10 @@ public struct RoleInput: Sendable {
         self.summary = summary
         // Edits apply to the rendered JSON, not yet to the .tf text.
         positionsAreInDecodedText = true
+    }
+
+    init(template policy: TrustPolicy, shape: Shape) {
+        self.init(shape: shape, policy: policy)
     }
 
     private init(shape: Shape, policy: TrustPolicy) {

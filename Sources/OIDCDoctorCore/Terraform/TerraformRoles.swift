@@ -119,6 +119,7 @@ extension PlainJSON {
 /// How to give each kind of unknown, for `input.unresolved`.
 enum UnknownAdvice {
     static func advice(_ name: String) -> String {
+        if let t = TemplateAdvice.advice(name) { return t }
         if name == TFResources.accountUnknown { return "<account> is the account this configuration is applied in (data.aws_caller_identity): give --role-arn arn:aws:iam::ACCOUNT:role/NAME" }
         if name == TFResources.partitionUnknown { return "<partition> is the partition this configuration is applied in (data.aws_partition): give --role-arn" }
         if name == Regexes.unknownName { return "<regex> is the result of a regular expression oidc-doctor does not run (a repeated group that holds a repetition, or more than \(Regexes.maxText) characters of text: the standard library would backtrack for minutes where Terraform's RE2 does not): write the value out" }
