@@ -63,8 +63,9 @@ import Testing
         #expect(d.primary?.range?.line == 15, "the failing condition is on line 15 of the list-roles file itself")
         #expect(check(Self.listRoles, role: "gitlab-any-branch").decision == .allow)
         #expect(check(Self.listRoles, role: "arn:aws:iam::111122223333:role/gitlab-release").primaryCause == .conditionRefMismatch)
-        let missing = check(Self.listRoles, role: "nope").findings.first { $0.id == .policyInvalid }?.detail ?? ""
-        #expect(missing.contains("no role \"nope\""))
+        let wrong = check(Self.listRoles, role: "nope")
+        #expect(wrong.primaryCause == .inputInvalid, "a wrong --role is a usage error, not an invalid policy")
+        #expect(wrong.primary?.detail.contains("--role \"nope\": no such role") == true, "\(wrong.primary?.detail ?? "")")
     }
 
     @Test func cloudFormationJSONResolvesSubAndProviderRefs() {
@@ -91,18 +92,30 @@ import Testing
           }
         }
         """
-        let d = check(template, roleArn: "arn:aws:iam::111122223333:role/Deploy")
-        #expect(d.role?.description == "CloudFormation JSON, resource Deploy")
-        // ${Group} is a template parameter: left visible, so the sub cannot match, and the tool says where.
-        #expect(d.primaryCause == .conditionProjectMismatch)
-        #expect(d.role?.policy.source.slice(SourceRange(start: 0, end: d.role!.policy.source.bytes.count)).contains("<Group>") == true)
+        // ${Group} names nothing in the template: CloudFormation rejects it, and so does the tool, at the place.
+        let rejected = check(template, roleArn: "arn:aws:iam::111122223333:role/Deploy")
+        #expect(rejected.primaryCause == .policyInvalid)
+        #expect(rejected.primary?.range?.line == 14, "\(String(describing: rejected.primary?.range))")
+        // As a parameter without a value, it is an unknown: the sub condition cannot be decided.
+        let withParameter = template.replacingOccurrences(of: #""Resources": {"#, with: #""Parameters": {"Group": {"Type": "String"}}, "Resources": {"#)
+            .replacingOccurrences(of: #"["sts.amazonaws.com"]"#, with: #"["https://gitlab.example.com"]"#)
+        let d = check(withParameter, roleArn: "arn:aws:iam::111122223333:role/Deploy")
+        #expect(d.role?.description == "CloudFormation JSON, resource Deploy; parameter Group has no value (give --parameter Group=…)")
+        #expect(d.decision == .unknown && d.primaryCause == .inputUnresolved, "\(d.findings.map(\.detail))")
+        #expect(d.primary?.fix?.contains("--parameter Group=VALUE") == true)
         #expect(d.statements.first?.principalMatched == true, "Ref of the template's OIDC provider is its ARN")
+        // The template's provider is the provider input: its ClientIdList is what STS checks aud against.
+        #expect(check(template.replacingOccurrences(of: "${Group}", with: "mygroup")).primaryCause == .providerAudience)
     }
 
     /// `!Select` of a `!Split` is resolved; `!ImportValue` and `!If` cannot be (another stack, the stack's
     /// parameters) and stay visible placeholders that name what is missing.
     @Test func cloudFormationSelectImportValueAndIf() throws {
         let yaml = """
+        Parameters:
+          Env: {Type: String}
+        Conditions:
+          IsProd: !Equals [!Ref Env, prod]
         Resources:
           DeployRole:
             Type: AWS::IAM::Role
@@ -122,11 +135,15 @@ import Testing
         let input = try RoleInput.read(yaml, role: nil, roleArn: nil)
         let text = String(decoding: input.policy.source.bytes, as: UTF8.self)
         #expect(text.contains("\"project_path:mygroup/myproject:ref_type:branch:ref:main\""), "\(text)")
-        #expect(text.contains("<ImportValue GitLabProviderArn>"))
-        #expect(text.contains("<If IsProd: sts.amazonaws.com | https://gitlab.example.com>"))
+        #expect(Unknowns.names(in: text) == ["ImportValue GitLabProviderArn"])
+        #expect(input.openConditions == ["IsProd"] && input.branches.count == 2)
         let d = check(yaml)
-        #expect(d.primaryCause == .principalMismatch, "the provider ARN from another stack is not known here")
-        #expect(d.primary?.detail.contains("template value this file cannot resolve") == true, "\(d.primary?.detail ?? "")")
+        #expect(d.decision == .unknown && d.primaryCause == .inputUnresolved, "another stack's export is not known here: \(d.findings.map(\.detail))")
+        #expect(d.primary?.detail.contains("<ImportValue GitLabProviderArn>") == true, "\(d.findings.map { $0.id.rawValue + ": " + $0.detail })")
+        // With the export's value known to be another host, the answer is a deny whatever IsProd is.
+        let other = check(yaml.replacingOccurrences(of: "!ImportValue GitLabProviderArn", with: "arn:aws:iam::111122223333:oidc-provider/gitlab.other.com"))
+        #expect(other.decision == .deny && other.primaryCause == .principalMismatch)
+        #expect(other.walk.contains { $0.step == "template-conditions" && $0.status == .pass })
     }
 
     @Test func cloudFormationYAMLShortFormTags() throws {
@@ -163,9 +180,10 @@ import Testing
         """
         let d = check(yaml, role: "deploy", roleArn: "arn:aws:iam::111122223333:role/deploy")
         #expect(d.decision == .allow, "\(d.findings.map(\.detail))")
-        #expect(d.role?.description == "CloudFormation YAML, resource deploy")
+        #expect(d.role?.description == "CloudFormation YAML, resource DeployRole (RoleName deploy)")
         let audit = Auditor.audit([.init(text: yaml, source: "t.yaml")], token: nil, providers: [], parameters: RequestParameters(roleArn: "arn:aws:iam::111122223333:role/x", at: 0))
-        #expect(audit.roles.map(\.name) == ["OtherRole", "deploy"], "riskiest first")
+        #expect(audit.roles.map(\.name) == ["OtherRole", "DeployRole"], "riskiest first")
+        #expect(audit.roles.map(\.arn) == [nil, "arn:aws:iam::111122223333:role/deploy"], "an ARN when RoleName and account give it")
         #expect(audit.roles[0].warnings.map(\.id).contains(.trustNoSubCondition))
         #expect(audit.exitCode == 1)
     }

@@ -60,6 +60,14 @@ struct Scenario: CustomTestStringConvertible, Sendable {
             request.terraform = TerraformFiles(files: ["main.tf": tf], arguments: vars, account: arn?.account, partition: arn?.partition)
             request.policy = .init(text: "", source: "main.tf")
         }
+        // A CloudFormation case: `template` is the file as written, with the stack's settings.
+        if let t = plain["template"]?.string {
+            request.policy = .init(text: t, source: "template")
+            var settings = TemplateSettings(region: plain["region"]?.string, stackName: plain["stackName"]?.string)
+            if case .object(let ps)? = plain["parameters"] { for p in ps { settings.parameters[p.key] = p.value.string ?? "" } }
+            if case .object(let cs)? = plain["conditions"] { for c in cs { settings.conditions[c.key] = c.value == .bool(true) } }
+            request.template = settings
+        }
         if case .array(let rs)? = c["rcps"]?.value {
             request.rcps = rs.enumerated().map { .init(text: text.slice($0.element.range), source: "rcp\($0.offset).json") }
         }

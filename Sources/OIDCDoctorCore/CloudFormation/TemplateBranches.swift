@@ -16,7 +16,13 @@ enum TemplateBranches {
             role.openConditions.map { "\($0) \(c[$0] == true ? "true" : "false")" }.joined(separator: ", ")
         }
         func answer(_ d: Diagnosis) -> String {
-            d.decision.rawValue + (d.decision == .deny ? d.primaryCause.map { " (\($0.rawValue))" } ?? "" : "")
+            switch d.decision {
+            case .deny: return "deny" + (d.primaryCause.map { " (\($0.rawValue))" } ?? "")
+            case .unknown:
+                let names = d.role.map { Unknowns.names(in: $0.policy.source.slice(SourceRange(start: 0, end: $0.policy.source.bytes.count))) } ?? []
+                return "unknown" + (names.isEmpty ? "" : " (it depends on \(names.map { "<\($0)>" }.joined(separator: ", ")))")
+            case .allow: return "allow"
+            }
         }
         let each = outcomes.map { "with \(words($0.branch.conditions)): \(answer($0.diagnosis))" }.joined(separator: "; ")
         let conds = role.openConditions.joined(separator: ", ")
@@ -28,7 +34,8 @@ enum TemplateBranches {
         }
         var f = Finding(.inputUnresolved, .error,
                         detail: "STS's answer depends on the template condition\(role.openConditions.count == 1 ? "" : "s") \(conds), which the inputs do not decide (Fn::If keeps both branches): \(each).",
-                        fix: role.openConditions.map { "give --condition \($0)=true|false, or the parameters it is built from (--parameter NAME=VALUE)" }.joined(separator: "; "))
+                        fix: (role.openConditions.map { "give --condition \($0)=true|false, or the parameters it is built from (--parameter NAME=VALUE)" }
+                            + outcomes.compactMap { $0.diagnosis.primaryCause == .inputUnresolved ? $0.diagnosis.primary?.fix : nil }).uniqued().joined(separator: "; "))
         f.range = role.openConditionRange
         d.findings.insert(f, at: 0)
         d.decision = .unknown
@@ -36,5 +43,12 @@ enum TemplateBranches {
         d.primaryCause = .inputUnresolved
         d.walk.append(WalkStep(step: "template-conditions", status: .warn, summary: "cannot be decided: \(each)"))
         return d
+    }
+}
+
+extension Array where Element: Hashable {
+    func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
     }
 }

@@ -69,7 +69,7 @@ struct TemplateEvaluator {
         case "Ref":
             guard let target = arg.stringValue else { throw TemplateError("Ref takes the name of a parameter or resource", arg.range) }
             if target == "AWS::NoValue" { return nil }
-            return reference(target, at: n)
+            return try reference(target, at: n)
         case "Fn::GetAtt":
             let path: [String]
             if let s = arg.stringValue {
@@ -156,7 +156,7 @@ struct TemplateEvaluator {
     }
 
     /// `Ref`: a parameter, a pseudo parameter, or a resource of this template.
-    mutating func reference(_ target: String, at n: JSONNode) -> TFValue {
+    mutating func reference(_ target: String, at n: JSONNode) throws(Failure) -> TFValue {
         let here = origin(n.range)
         if target.hasPrefix("AWS::") { return pseudo(target, here) }
         if let p = template.parameter(target) {
@@ -173,7 +173,8 @@ struct TemplateEvaluator {
             }
             return .unknown(["Ref \(target)"], here)
         }
-        return .unknown(["Ref \(Self.safe(target)) (not in this template)"], here)
+        // CloudFormation refuses the template: "Unresolved resource dependencies".
+        throw TemplateError("\(target) is neither a parameter, a resource of this template nor a pseudo parameter (CloudFormation rejects the template: unresolved dependency)", n.range)
     }
 
     func pseudo(_ name: String, _ here: TFOrigin) -> TFValue {
@@ -244,7 +245,7 @@ struct TemplateEvaluator {
                     let parts = trimmed.split(separator: ".", maxSplits: 1).map(String.init)
                     v = attribute(parts[0], parts[1], at: n)
                 } else {
-                    v = reference(trimmed, at: n)
+                    v = try reference(trimmed, at: n)
                 }
                 var placed = v
                 placed.origin = writtenOrigin
