@@ -318,7 +318,7 @@ public struct AppModel: Sendable {
             return []
         case .completions(let list):
             completions = list
-            if case .path(let p) = prompt, list.count == 1 { prompt = .path(list[0]) } else if case .path(let p) = prompt, let common = Self.commonPrefix(list), common.count > p.count {
+            if case .path = prompt, list.count == 1 { prompt = .path(list[0]) } else if case .path(let p) = prompt, let common = Self.commonPrefix(list), common.count > p.count {
                 prompt = .path(common)
             }
             return []

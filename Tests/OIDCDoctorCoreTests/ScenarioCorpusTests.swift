@@ -136,7 +136,7 @@ struct Scenario: CustomTestStringConvertible, Sendable {
             for f in d.findings { if let r = f.range { #expect(r.line >= 1 && r.endLine <= role.policy.text(of: r).lineCount, "\(f.id.rawValue) range \(r)") } }
         }
         // A finding's edit really is a fix: applied to the policy, that cause no longer decides the answer.
-        if let p = primary, let edit = p.edit, let role = d.role, !role.positionsAreInDecodedText {
+        if let p = primary, let edit = p.edit, let role = d.role, !role.positionsAreInDecodedText, s.request.policy.source != "template" {
             var fixed = s.request
             fixed.policy = .init(text: edit.apply(to: role.policy.source), source: "fixed.json")
             let after = Diagnoser.diagnose(fixed)
@@ -152,6 +152,16 @@ struct Scenario: CustomTestStringConvertible, Sendable {
             let after = Diagnoser.diagnose(fixed)
             #expect(after.decision != .unknown, "edit broke the .tf: \(tf.files[file] ?? "")")
             #expect(after.primaryCause != p.id, "the .tf edit did not fix \(p.id.rawValue): \(tf.files[file] ?? "")")
+        }
+        // For a template: the fix is an edit of the template, and the template it leaves is fixed too.
+        if let p = primary, p.edit != nil, s.request.policy.source == "template", let (edit, source) = d.editInGivenText(p) {
+            #expect(String(decoding: source.bytes, as: UTF8.self) == s.request.policy.text, "the edit is of the template as given")
+            var fixed = s.request
+            fixed.policy = .init(text: edit.apply(to: source), source: "template")
+            let after = Diagnoser.diagnose(fixed)
+            // Another unknown may still decide (exit 2), but the template must stay readable.
+            #expect(![FindingID.policyInvalid, .inputInvalid].contains(after.primaryCause), "edit broke the template: \(fixed.policy.text)")
+            #expect(after.primaryCause != p.id, "the template edit did not fix \(p.id.rawValue): \(fixed.policy.text)")
         }
         // The JSON contract holds for every case: one object with the stable top-level fields.
         let json = JSONReport.render(d)
@@ -169,6 +179,15 @@ struct Scenario: CustomTestStringConvertible, Sendable {
             return d.primary.flatMap { d.editFile($0) }
         }
         #expect(edits.count >= 5, "\(edits.count) .tf cases have a .tf edit")
+    }
+
+    /// Fixes of template cases are template edits (checked above, case by case), YAML and JSON.
+    @Test func templateCasesGetTemplateEdits() {
+        let edits = Self.scenarios.filter { $0.request.policy.source == "template" }.compactMap { s -> String? in
+            let d = Diagnoser.diagnose(s.request)
+            return d.primary.flatMap { d.editInGivenText($0) }.map { _ in s.name }
+        }
+        #expect(edits.count >= 8, "\(edits.count) template cases have a template edit: \(edits)")
     }
 
     /// The corpus must cover every finding id of the catalogue at least once.

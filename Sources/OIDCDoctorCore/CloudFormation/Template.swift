@@ -84,12 +84,18 @@ public struct Template: Sendable {
     func pseudo(_ name: String) -> String? {
         switch name {
         case "AWS::AccountId": return roleArn?.account
-        case "AWS::Partition": return roleArn?.partition
+        case "AWS::Partition": return roleArn?.partition ?? settings.region.map(Self.partition(ofRegion:))
         case "AWS::Region": return settings.region
         case "AWS::StackName": return settings.stackName
-        case "AWS::URLSuffix": return roleArn.map { $0.partition == "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com" }
+        case "AWS::URLSuffix": return pseudo("AWS::Partition").map { $0 == "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com" }
         default: return nil
         }
+    }
+
+    /// The partition a region belongs to, by AWS's region naming (cn-, us-gov-, us-iso-, …).
+    static func partition(ofRegion region: String) -> String {
+        let prefixes = [("cn-", "aws-cn"), ("us-gov-", "aws-us-gov"), ("us-isob-", "aws-iso-b"), ("us-iso-", "aws-iso"), ("eu-isoe-", "aws-iso-e"), ("us-isof-", "aws-iso-f")]
+        return prefixes.first { region.hasPrefix($0.0) }?.1 ?? "aws"
     }
 
     func pseudoOrMarker(_ name: String) -> String { pseudo(name) ?? Unknowns.marker([Stack.pseudo[name] ?? name]) }

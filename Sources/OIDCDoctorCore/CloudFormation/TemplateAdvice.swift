@@ -5,7 +5,7 @@ enum TemplateAdvice {
         case Template.Stack.account:
             return "<\(name)> is AWS::AccountId, the account the stack is deployed in: give --role-arn arn:aws:iam::ACCOUNT:role/NAME"
         case Template.Stack.partition:
-            return "<\(name)> is AWS::Partition, the stack's partition: give --role-arn"
+            return "<\(name)> is AWS::Partition, the stack's partition: give --role-arn, or --region"
         case Template.Stack.region:
             return "<\(name)> is AWS::Region, the stack's region: give --region"
         case Template.Stack.name:

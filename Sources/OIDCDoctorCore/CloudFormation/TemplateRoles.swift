@@ -42,7 +42,7 @@ extension Template {
         if let s = value.string {
             // A document given as a JSON string: its positions are those of the decoded string.
             text = s
-            map = PolicySourceMap(files: [.init(name: "", text: source)], spans: [], home: (0, docNode.range))
+            map = PolicySourceMap(files: [.init(name: "", text: source)], spans: [], home: (0, docNode.range), syntax: .template)
         } else if value.unknownNames != nil {
             var err = PolicyInvalid(message: "resource \(id): the trust policy is not known: it is \(value.unknowns.map { "<\($0)>" }.joined(separator: ", "))", range: source.lineRange(docNode.range))
             err.unresolved = value.unknowns
@@ -53,7 +53,7 @@ extension Template {
             text = b.text
             map = PolicySourceMap(files: [.init(name: "", text: source)],
                                   spans: b.pieces.map { .init(start: $0.start, end: $0.end, file: 0, range: $0.origin.range, exact: $0.exact) },
-                                  home: (0, docNode.range))
+                                  home: (0, docNode.range), syntax: .template)
         }
         var policy: TrustPolicy
         do { policy = try PolicyParser.parse(text) } catch {

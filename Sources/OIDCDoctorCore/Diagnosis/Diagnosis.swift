@@ -81,8 +81,8 @@ public struct Diagnosis: Sendable {
     /// decoded or generated document, whose positions are not the user's file).
     public func editInGivenText(_ f: Finding) -> (PolicyEdit, SourceText)? {
         guard let edit = f.edit, let role else { return nil }
-        // A policy rendered from Terraform: the edit of the .tf literal that makes the same change.
-        if role.policy.origin != nil { return TerraformEdit.translate(edit, role.policy).map { ($0.edit, $0.file.text) } }
+        // A policy rendered from Terraform or a template: the edit of the literal there that makes the same change.
+        if role.policy.origin != nil { return GivenTextEdit.translate(edit, role.policy).map { ($0.edit, $0.file.text) } }
         guard !role.positionsAreInDecodedText else { return nil }
         return (edit, role.policy.source)
     }
@@ -90,6 +90,7 @@ public struct Diagnosis: Sendable {
     /// The file an edit applies to when the policy came from several (a Terraform module).
     public func editFile(_ f: Finding) -> String? {
         guard let edit = f.edit, let role, role.policy.origin != nil else { return nil }
-        return TerraformEdit.translate(edit, role.policy)?.file.name
+        // A template given as --policy: the file is the policy input itself.
+        return GivenTextEdit.translate(edit, role.policy).flatMap { $0.file.name.isEmpty ? nil : $0.file.name }
     }
 }

@@ -20,11 +20,16 @@ public struct PolicySourceMap: Sendable {
     public var spans: [Span]
     /// The file and place that holds the policy as a whole (the role or document block).
     public var home: (file: Int, range: SourceRange)?
+    /// How the files write their literals: what an edit of them must follow.
+    public var syntax: Syntax
 
-    public init(files: [File], spans: [Span], home: (file: Int, range: SourceRange)?) {
+    public enum Syntax: Sendable { case hcl, template }
+
+    public init(files: [File], spans: [Span], home: (file: Int, range: SourceRange)?, syntax: Syntax = .hcl) {
         self.files = files
         self.spans = spans
         self.home = home
+        self.syntax = syntax
     }
 
     /// The place of a range of the generated text: exactly where bytes map one to one, else the
