@@ -243,4 +243,76 @@ import Testing
         let doc = try? JSONReader.read(json)
         #expect(doc?.root["schema"]?.stringValue == "oidc-doctor/audit/v1")
     }
+
+    /// Files that are not a policy in any shape, each recognised by its content, each with its advice.
+    @Test(arguments: [
+        ("locals {\n  host = \"gitlab.example.com\"\n}\n", "holds no aws_iam_role"),
+        ("// the deploy role\nresource \"aws_iam_role\" \"r\" {\n}\n", "has no assume_role_policy"),
+        ("gitlab_host = \"gitlab.example.com\"\nproject_path = \"g/p\"\n", "--var-file"),
+        ("import * as cdk from 'aws-cdk-lib';\nnew iam.Role(this, 'R', {});\n", "cdk synth"),
+        ("from aws_cdk import aws_iam as iam\n", "cdk synth"),
+        ("package main\n\nfunc main() {}\n", "Go source"),
+        ("import json\nprint(json.dumps({}))\n", "Python source"),
+        ("  # aws_iam_role.r will be created\n  + resource \"aws_iam_role\" \"r\" {\n      + assume_role_policy = (known after apply)\n    }\n", "after apply"),
+    ])
+    func refusalsFitTheFile(_ text: String, _ advice: String) {
+        let d = check(text)
+        #expect(d.decision == .unknown && d.primaryCause == .policyInvalid)
+        #expect(d.primary?.detail.contains(advice) == true, "\(d.primary?.detail ?? "none")")
+        #expect(d.primary?.detail.contains("scanner") != true, "not a YAML error")
+    }
+
+    static let openTemplate = """
+        Parameters:
+          Project:
+            Type: String
+        Resources:
+          DeployRole:
+            Type: AWS::IAM::Role
+            Properties:
+              RoleName: deploy
+              AssumeRolePolicyDocument:
+                Statement:
+                  - Effect: Allow
+                    Action: sts:AssumeRoleWithWebIdentity
+                    Principal:
+                      Federated: !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/gitlab.example.com
+                    Condition:
+                      StringEquals:
+                        gitlab.example.com:sub: !Sub project_path:${Project}:ref_type:branch:ref:main
+        """
+
+    /// A role whose values are not all known is listed, with what it waits for and how to give it;
+    /// with the values given it is judged like any other.
+    @Test func auditListsRolesWithUnknowns() throws {
+        let source = DiagnosisRequest.Input(text: Self.openTemplate, source: "stack.yaml")
+        let token = DiagnosisRequest.Input(text: Self.token, source: "t")
+        let open = Auditor.audit([source], token: token, providers: [], parameters: RequestParameters(at: Fixtures.defaultAt))
+        let role = try #require(open.roles.first)
+        #expect(role.name == "DeployRole" && role.error == nil)
+        #expect(role.unknowns.contains("parameter Project"))
+        #expect(role.canAssume == nil && role.assessed, "the project decides, and it is not known")
+        #expect(AuditRendering.text(open, unicode: true).contains("give --parameter Project=VALUE"))
+        let json = try JSONReader.read(AuditRendering.json(open))
+        guard case .array(let roles)? = json.root.plain["roles"], case .array(let unknowns)? = roles.first?["unknowns"] else {
+            Issue.record("no roles[0].unknowns in the JSON")
+            return
+        }
+        #expect(unknowns.first?["name"]?.string == "parameter Project" && unknowns.first?["supply"]?.string?.contains("--parameter") == true)
+        var settings = TemplateSettings()
+        settings.parameters["Project"] = "mygroup/myproject"
+        let given = Auditor.audit([source], token: token, providers: [], parameters: RequestParameters(roleArn: "arn:aws:iam::111122223333:role/deploy", at: Fixtures.defaultAt), template: settings)
+        #expect(given.roles.first?.canAssume == true && given.roles.first?.unknowns == [])
+        #expect(given.roles.first?.arn == "arn:aws:iam::111122223333:role/deploy", "RoleName and the account give the ARN")
+    }
+
+    @Test func auditExits2WhenNoRoleIsRead() {
+        let broken = Self.openTemplate.replacingOccurrences(of: "!Sub project_path:${Project}", with: "!Sub project_path:${Nowhere}")
+        let report = Auditor.audit([.init(text: broken, source: "stack.yaml")], token: nil, providers: [], parameters: RequestParameters(at: Fixtures.defaultAt))
+        #expect(report.roles.count == 1 && report.roles[0].error?.contains("Nowhere") == true, "\(report.roles.map { $0.error ?? "-" })")
+        #expect(report.exitCode == 2)
+        let fine = Auditor.audit([.init(text: broken, source: "a.yaml"), .init(text: Self.openTemplate, source: "b.yaml")], token: nil, providers: [],
+                                 parameters: RequestParameters(at: Fixtures.defaultAt))
+        #expect(fine.exitCode == 0, "one role read is an audit")
+    }
 }

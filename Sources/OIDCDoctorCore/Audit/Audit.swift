@@ -8,11 +8,18 @@ public struct AuditedRole: Sendable {
     public var admits: [String]
     public var warnings: [Finding]
     public var canAssume: Bool?
+    /// A token was weighed against the role (canAssume nil then means: not decidable).
+    public var assessed = false
     public var primaryCause: FindingID?
     /// The role's policy could not be read (still listed, with why).
     public var error: String?
     /// Values the role's policy waits for (a template parameter, the stack's account).
     public var unknowns: [String] = []
+
+    /// The values a policy holds that the inputs do not give, by name.
+    static func unknowns(of policy: TrustPolicy) -> [String] {
+        policy.hasUnknowns ? Unknowns.names(in: policy.source.slice(SourceRange(start: 0, end: policy.source.bytes.count))) : []
+    }
 
     /// Warnings that make a role dangerous rather than untidy: anyone on the instance, or a condition that never restricts.
     public static let errorSeverity: Set<FindingID> = [.trustNoSubCondition, .trustAlwaysTrueCondition, .principalWildcard]
@@ -60,6 +67,7 @@ public enum Auditor {
             request.parsedRCPs = rcps
             if request.parameters.roleArn == nil, let arn = input.roleArn ?? role.arn { request.parameters.roleArn = arn }
             let d = Diagnoser.diagnose(request)
+            role.assessed = true
             role.canAssume = d.decision == .allow ? true : (d.decision == .deny ? false : nil)
             role.primaryCause = d.decision == .deny ? d.primaryCause : nil
         }
@@ -79,6 +87,7 @@ public enum Auditor {
                     guard !urls.isEmpty || input.policy.hasUnknowns else { continue }
                     var role = AuditedRole(name: r.address, arn: input.roleArn.map(Unknowns.shown), source: place, providers: urls,
                                            admits: Admits.describe(input.policy), warnings: dedupe(TrustLint.findings(input.policy)))
+                    role.unknowns = AuditedRole.unknowns(of: input.policy)
                     assess(&role, input, providers: given)
                     roles.append(role)
                 } catch {
@@ -113,7 +122,7 @@ public enum Auditor {
                     let arn = e.arn ?? input.roleArn.flatMap { Unknowns.contains($0) ? nil : $0 }
                     var role = AuditedRole(name: e.name, arn: arn, source: source, providers: urls,
                                            admits: Admits.describe(input.policy), warnings: dedupe(TrustLint.findings(input.policy)))
-                    role.unknowns = input.policy.hasUnknowns ? Unknowns.names(in: input.policy.source.slice(SourceRange(start: 0, end: input.policy.source.bytes.count))) : []
+                    role.unknowns = AuditedRole.unknowns(of: input.policy)
                     assess(&role, input, providers: providers.isEmpty ? input.providers : providers)
                     roles.append(role)
                 }

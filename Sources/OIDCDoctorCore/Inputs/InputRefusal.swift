@@ -31,7 +31,7 @@ enum InputRefusal {
         if startsWithHCLBlock(text) {
             return "this is Terraform HCL: pass the .tf file or its module directory as a file path (--policy main.tf or --policy DIR), so oidc-doctor reads the module"
         }
-        if text.contains("(known after apply)") {
+        if isTextPlan(text) {
             return "this is a Terraform plan as text, and a policy shown as (known after apply) is not known until apply: pass the state after apply (terraform show -json), or the module itself (--policy DIR)"
         }
         if text.contains("aws-cdk-lib") || text.contains("@aws-cdk/") || text.contains("from aws_cdk") || text.contains("import aws_cdk") {
@@ -50,6 +50,11 @@ enum InputRefusal {
             return "this is a Terraform variables file (.tfvars): pass the module with --policy DIR (or its .tf file) and this file with --var-file"
         }
         return nil
+    }
+
+    /// `terraform plan` as printed: `+ resource …`, `(known after apply)`.
+    static func isTextPlan(_ text: String) -> Bool {
+        text.contains("(known after apply)") || text.contains("Terraform will perform the following actions") || text.contains(" will be created\n")
     }
 
     /// `name = value` lines (a .tfvars): HCL assignments that YAML would not write so.

@@ -72,7 +72,10 @@ public enum RoleCatalog {
         return .single(doc.text.bytes.count <= JSONReader.Limits().maxBytes ? doc : nil)
     }
 
-    static func looksLikeHCL(_ text: String) -> Bool { InputRefusal.startsWithHCLBlock(text) || text.utf8.firstRange(of: "resource \"aws_iam_role\"".utf8) != nil }
+    static func looksLikeHCL(_ text: String) -> Bool {
+        guard !InputRefusal.isTextPlan(text) else { return false }
+        return InputRefusal.startsWithHCLBlock(text) || text.utf8.firstRange(of: "resource \"aws_iam_role\"".utf8) != nil
+    }
 
     /// The original text with every byte outside `range` blanked (line breaks kept): parsing it gives
     /// positions that are the file's own lines and columns.

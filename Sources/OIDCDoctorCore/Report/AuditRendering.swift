@@ -15,6 +15,9 @@ public enum AuditRendering {
                 .init(key: "primaryCause", value: role.primaryCause.map { .string($0.rawValue) } ?? .null),
                 .init(key: "risk", value: .string(role.riskName)),
                 .init(key: "error", value: role.error.map(PlainJSON.string) ?? .null),
+                .init(key: "unknowns", value: .array(role.unknowns.map { u in
+                    .object([.init(key: "name", value: .string(u)), .init(key: "supply", value: .string(UnknownAdvice.advice(u)))])
+                })),
             ])
         }
         return JSONReport.pretty(.object([
@@ -37,11 +40,16 @@ public enum AuditRendering {
         out.append("\(r.roles.count) role\(r.roles.count == 1 ? "" : "s") trusting an OIDC provider; riskiest first.")
         for role in r.roles {
             var line = "\(mark(role.risk)) \(terminalSafe(role.name))"
-            if let can = role.canAssume { line += can ? "  — this job CAN assume it" : "  — this job cannot: \(role.primaryCause?.rawValue ?? "?")" }
+            if let can = role.canAssume {
+                line += can ? "  — this job CAN assume it" : "  — this job cannot: \(role.primaryCause?.rawValue ?? "?")"
+            } else if role.assessed, !role.unknowns.isEmpty {
+                line += "  — whether this job can assume it depends on values not given"
+            }
             out.append(line)
             out.append("    source: \(terminalSafe(role.source))\(role.arn.map { ", \(terminalSafe($0))" } ?? "")")
             if let e = role.error { out.append("    unreadable: \(terminalSafe(e))") }
             for a in role.admits { out.append("    admits: \(terminalSafe(a))") }
+            for u in role.unknowns { out.append("    unknown: \(terminalSafe(UnknownAdvice.advice(u)))") }
             for w in role.warnings { out.append("    \(AuditedRole.errorSeverity.contains(w.id) ? "error" : "warning")[\(w.id.rawValue)]: \(terminalSafe(w.detail))") }
         }
         for u in r.unreadable { out.append("? \(terminalSafe(u))") }
@@ -53,7 +61,7 @@ public enum AuditRendering {
         var out = ["## oidc-doctor audit", "", "| role | risk | admits | warnings | can assume |", "|---|---|---|---|---|"]
         for role in r.roles {
             let cell = { (s: String) in terminalSafe(s).replacing("|", with: "\\|") }
-            out.append("| \(cell(role.name)) | \(role.riskName) | \(cell(role.admits.joined(separator: "; "))) | \(role.warnings.map { "`\($0.id.rawValue)`" }.joined(separator: " ")) | \(role.canAssume.map { $0 ? "yes" : "no (\(role.primaryCause?.rawValue ?? "?"))" } ?? "–") |")
+            out.append("| \(cell(role.name)) | \(role.riskName) | \(cell((role.admits + role.unknowns.map { "unknown: <\($0)>" }).joined(separator: "; "))) | \(role.warnings.map { "`\($0.id.rawValue)`" }.joined(separator: " ")) | \(role.canAssume.map { $0 ? "yes" : "no (\(role.primaryCause?.rawValue ?? "?"))" } ?? (role.assessed ? "unknown" : "–")) |")
         }
         return out.joined(separator: "\n") + "\n"
     }
