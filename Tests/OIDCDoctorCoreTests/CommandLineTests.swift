@@ -114,6 +114,55 @@ import Testing
         #expect(!err.contains("Fatal error") && !err.contains("Stack dump"))
     }
 
+    /// A template through the binary: parameters from the command line and from a parameters file,
+    /// positions in the template, and stack options that do not fit the input as usage errors.
+    @Test func templateOptions() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("oidc-doctor-cfn-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let template = dir.appendingPathComponent("stack.yaml")
+        try """
+            Parameters:
+              Project:
+                Type: String
+                Default: mygroup/myproject
+            Resources:
+              DeployRole:
+                Type: AWS::IAM::Role
+                Properties:
+                  AssumeRolePolicyDocument:
+                    Statement:
+                      - Effect: Allow
+                        Action: sts:AssumeRoleWithWebIdentity
+                        Principal:
+                          Federated: !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/gitlab.example.com
+                        Condition:
+                          StringEquals:
+                            gitlab.example.com:sub: !Sub project_path:${Project}:ref_type:branch:ref:main
+            """.write(to: template, atomically: true, encoding: .utf8)
+        let token = Data(Fixtures.token(claims: Fixtures.claims(nil)).utf8)
+        let at = ["--at", "2026-11-27T11:10:00Z"]
+        let base = ["check", "--token", "-", "--policy", template.path, "--format", "json"] + at
+        var (status, out, err) = try Fixtures.run(base, stdin: token)
+        #expect(status == 0, "the default admits the job: \(err)")
+        (status, out, _) = try Fixtures.run(base + ["--parameter", "Project=other/project"], stdin: token)
+        #expect(status == 1 && out.contains("\"primaryCause\": \"condition.project-mismatch\""))
+        #expect(out.contains("\"line\": 17"), "the place in the template: \(out.prefix(600))")
+        for (name, text) in [("create.json", #"[{"ParameterKey": "Project", "ParameterValue": "other/project"}]"#),
+                             ("deploy.json", #"["Project=other/project"]"#), ("plain.txt", "Project=other/project\n")] {
+            let f = dir.appendingPathComponent(name)
+            try text.write(to: f, atomically: true, encoding: .utf8)
+            (status, _, err) = try Fixtures.run(base + ["--parameters", f.path], stdin: token)
+            #expect(status == 1, "\(name): \(err)")
+        }
+        (status, out, _) = try Fixtures.run(base + ["--parameter", "project=other/project"], stdin: token)
+        #expect(status == 2 && out.contains("--parameter project: not in the template"), "names are case-sensitive: \(out.prefix(400))")
+        (status, out, _) = try Fixtures.run(["check", "--token", "-", "--policy", Self.policyFile.path, "--format", "json", "--condition", "IsProd=true"] + at, stdin: token)
+        #expect(status == 2 && out.contains("input.invalid") && out.contains("--condition applies only to CloudFormation templates"))
+        (status, _, err) = try Fixtures.run(base + ["--parameter", "Project"], stdin: token)
+        #expect(status == 2 && err.contains("--parameter"), "NAME=VALUE expected: \(err)")
+    }
+
     @Test func jsonIsPrintedForExit2Too() throws {
         let (status, out, _) = try Fixtures.run(["check", "--token", "/nonexistent", "--policy", Self.policyFile.path, "--format", "json"])
         #expect(status == 2)

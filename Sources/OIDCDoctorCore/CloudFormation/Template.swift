@@ -177,4 +177,17 @@ public struct Template: Sendable {
         var e = TemplateEvaluator(self)
         return try? e.condition(name, at: resources[id]!.node)
     }
+
+    /// Parameters and conditions given that the template does not declare: CloudFormation refuses
+    /// such a stack ("Parameters: [X] do not exist in the template"); so does oidc-doctor.
+    func checkSettings() throws(PolicyInvalid) {
+        let conditionNames = Set(root["Conditions"]?.members?.map(\.key) ?? [])
+        let strangers = settings.parameters.keys.filter { parameters[$0] == nil }.sorted().map { "--parameter \($0)" }
+            + settings.conditions.keys.filter { !conditionNames.contains($0) }.sorted().map { "--condition \($0)" }
+        guard !strangers.isEmpty else { return }
+        let declared = parameters.keys.sorted()
+        var e = PolicyInvalid(message: "\(strangers.joined(separator: ", ")): not in the template (it declares \(declared.isEmpty ? "no parameters" : "parameters " + declared.joined(separator: ", "))\(conditionNames.isEmpty ? "" : "; conditions " + conditionNames.sorted().joined(separator: ", ")))", range: nil)
+        e.usageFix = "give only names the template declares (CloudFormation refuses others); names are case-sensitive"
+        throw e
+    }
 }

@@ -7,6 +7,11 @@ public struct TemplateSettings: Sendable {
     public var region: String?
     public var stackName: String?
 
+    /// The options these settings came from, for messages.
+    var givenOptions: [String] {
+        (parameters.isEmpty ? [] : ["--parameter"]) + (conditions.isEmpty ? [] : ["--condition"]) + (region == nil ? [] : ["--region"]) + (stackName == nil ? [] : ["--stack-name"])
+    }
+
     public init(parameters: [String: String] = [:], conditions: [String: Bool] = [:], region: String? = nil, stackName: String? = nil) {
         self.parameters = parameters
         self.conditions = conditions

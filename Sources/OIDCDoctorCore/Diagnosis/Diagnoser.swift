@@ -71,6 +71,14 @@ private struct Walk {
         } else {
             readPolicy(r.policy, role: r.role, template: r.template)
         }
+        // Stack settings for an input that is no template: a usage error, not silently ignored.
+        if let given = role, ![.cloudFormationJSON, .cloudFormationYAML].contains(given.shape), !r.template.isEmpty {
+            role = nil
+            let options = r.template.givenOptions
+            var e = PolicyInvalid(message: "\(options.joined(separator: ", ")) appl\(options.count == 1 ? "ies" : "y") only to CloudFormation templates; this input is \(given.shape.rawValue)", range: nil)
+            e.usageFix = "leave out \(r.template.givenOptions.joined(separator: ", ")), or pass the template the stack is made from"
+            policyUnreadable(e, source: r.policy.source)
+        }
         // A template's own OIDC provider stands for --provider.
         if providerInputs.isEmpty, let own = role?.providers, !own.isEmpty { providerInputs = own }
         readToken(r.token)
@@ -122,9 +130,9 @@ private struct Walk {
     }
 
     mutating func policyUnreadable(_ error: PolicyInvalid, source: String) {
-        if error.wrongRole {
+        if error.wrongRole || error.usageFix != nil {
             unknown = true
-            add(Finding(.inputInvalid, .error, detail: "\(source): \(error.message)", fix: "pass --role with one of the roles listed: a logical id, a RoleName or an ARN"))
+            add(Finding(.inputInvalid, .error, detail: "\(source): \(error.message)", fix: error.usageFix ?? "pass --role with one of the roles listed: a logical id, a RoleName or an ARN"))
             step("policy", .fail, "\(source): \(error.message)")
             return
         }
@@ -149,11 +157,12 @@ private struct Walk {
         if input.text.utf8.first != UInt8(ascii: "{"), RoleCatalog.looksLikeHCL(input.text) {
             let name = input.source.hasSuffix(".tf") ? String(input.source.split(separator: "/").last ?? "main.tf") : "main.tf"
             readTerraform(TerraformFiles(files: [name: input.text], account: parameters.roleArn.flatMap(ARN.init)?.account, partition: parameters.roleArn.flatMap(ARN.init)?.partition), source: input.source, role: roleName)
-            return
+        } else {
+            do { role = try RoleInput.read(input.text, role: roleName, roleArn: parameters.roleArn, template: template) } catch {
+                policyUnreadable(error, source: input.source)
+            }
         }
-        do { role = try RoleInput.read(input.text, role: roleName, roleArn: parameters.roleArn, template: template) } catch {
-            policyUnreadable(error, source: input.source)
-        }
+
     }
 
     mutating func readToken(_ input: DiagnosisRequest.Input) {

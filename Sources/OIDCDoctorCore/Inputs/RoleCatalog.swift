@@ -51,7 +51,9 @@ public enum RoleCatalog {
             guard root["Resources"]?.members != nil else {
                 throw PolicyInvalid(message: "YAML without \"Resources\": not a CloudFormation template (a trust policy must be JSON)", range: nil)
             }
-            return .roles(Template(root: root, source: SourceText(text), shape: .cloudFormationYAML, settings: settings, roleArn: roleArn).candidates())
+            let template = Template(root: root, source: SourceText(text), shape: .cloudFormationYAML, settings: settings, roleArn: roleArn)
+            try template.checkSettings()
+            return .roles(template.candidates())
         }
         // Multi-role files (list-roles of a whole account) may be far larger than one policy.
         guard let doc = try? JSONReader.read(text, limits: .init(maxDepth: 256, maxBytes: 256 << 20)) else { return .single(nil) }
@@ -60,7 +62,9 @@ public enum RoleCatalog {
             return .roles(roles.map { listRole($0, doc: doc) })
         }
         if root["Resources"]?.members != nil {
-            return .roles(Template(root: root, source: doc.text, shape: .cloudFormationJSON, settings: settings, roleArn: roleArn).candidates())
+            let template = Template(root: root, source: doc.text, shape: .cloudFormationJSON, settings: settings, roleArn: roleArn)
+            try template.checkSettings()
+            return .roles(template.candidates())
         }
         if root["planned_values"] != nil || root["values"]?["root_module"] != nil {
             return .roles(terraform(root, shape: root["planned_values"] != nil ? .terraformPlan : .terraformState))

@@ -6,6 +6,8 @@ public struct PolicyInvalid: Error, Sendable {
     public var unresolved: [String] = []
     /// `--role` names no role of the input: a usage error, not a fault of the policy.
     public var wrongRole = false
+    /// An option that does not fit the input (`--parameter` the template lacks): a usage error, with this fix.
+    public var usageFix: String?
 
     public var located: String {
         guard let r = range else { return message }
