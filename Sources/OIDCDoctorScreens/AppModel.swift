@@ -475,6 +475,7 @@ public struct AppModel: Sendable {
                                  providers: providers, jwks: request?.jwks, parameters: at, observed: slots[3].text.isEmpty ? nil : slots[3].text, role: request?.role)
         r.rcps = (slots[4].text.isEmpty ? [] : [DiagnosisRequest.Input(text: slots[4].text, source: slots[4].source)]) + extraRCPs
         r.terraform = slots[1].terraformFiles
+        if let settings = request?.template { r.template = settings }  // --parameter, --condition, … stay too
         open(r)
         screen = .diagnosis
         title = "diagnosis"

@@ -121,25 +121,7 @@ import Testing
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let template = dir.appendingPathComponent("stack.yaml")
-        try """
-            Parameters:
-              Project:
-                Type: String
-                Default: mygroup/myproject
-            Resources:
-              DeployRole:
-                Type: AWS::IAM::Role
-                Properties:
-                  AssumeRolePolicyDocument:
-                    Statement:
-                      - Effect: Allow
-                        Action: sts:AssumeRoleWithWebIdentity
-                        Principal:
-                          Federated: !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/gitlab.example.com
-                        Condition:
-                          StringEquals:
-                            gitlab.example.com:sub: !Sub project_path:${Project}:ref_type:branch:ref:main
-            """.write(to: template, atomically: true, encoding: .utf8)
+        try Fixtures.stackTemplate(projectDefault: "mygroup/myproject").write(to: template, atomically: true, encoding: .utf8)
         let token = Data(Fixtures.token(claims: Fixtures.claims(nil)).utf8)
         let at = ["--at", "2026-11-27T11:10:00Z"]
         let base = ["check", "--token", "-", "--policy", template.path, "--format", "json"] + at
@@ -147,7 +129,7 @@ import Testing
         #expect(status == 0, "the default admits the job: \(err)")
         (status, out, _) = try Fixtures.run(base + ["--parameter", "Project=other/project"], stdin: token)
         #expect(status == 1 && out.contains("\"primaryCause\": \"condition.project-mismatch\""))
-        #expect(out.contains("\"line\": 17"), "the place in the template: \(out.prefix(600))")
+        #expect(out.contains("\"line\": 18"), "the place in the template: \(out.prefix(600))")
         for (name, text) in [("create.json", #"[{"ParameterKey": "Project", "ParameterValue": "other/project"}]"#),
                              ("deploy.json", #"["Project=other/project"]"#), ("plain.txt", "Project=other/project\n")] {
             let f = dir.appendingPathComponent(name)

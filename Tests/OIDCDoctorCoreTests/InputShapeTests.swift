@@ -262,25 +262,7 @@ import Testing
         #expect(d.primary?.detail.contains("scanner") != true, "not a YAML error")
     }
 
-    static let openTemplate = """
-        Parameters:
-          Project:
-            Type: String
-        Resources:
-          DeployRole:
-            Type: AWS::IAM::Role
-            Properties:
-              RoleName: deploy
-              AssumeRolePolicyDocument:
-                Statement:
-                  - Effect: Allow
-                    Action: sts:AssumeRoleWithWebIdentity
-                    Principal:
-                      Federated: !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/gitlab.example.com
-                    Condition:
-                      StringEquals:
-                        gitlab.example.com:sub: !Sub project_path:${Project}:ref_type:branch:ref:main
-        """
+    static let openTemplate = Fixtures.stackTemplate(projectDefault: nil)
 
     /// A role whose values are not all known is listed, with what it waits for and how to give it;
     /// with the values given it is judged like any other.

@@ -41,6 +41,31 @@ enum Fixtures {
         return base
     }
 
+    /// A CloudFormation stack with one GitLab role whose sub condition is built from the parameter
+    /// `Project` (the sub condition is on line 18 either way).
+    static func stackTemplate(projectDefault: String?) -> String {
+        """
+        Parameters:
+          Project:
+            Type: String
+        \(projectDefault.map { "    Default: \($0)" } ?? "    Description: the GitLab project path")
+        Resources:
+          DeployRole:
+            Type: AWS::IAM::Role
+            Properties:
+              RoleName: deploy
+              AssumeRolePolicyDocument:
+                Statement:
+                  - Effect: Allow
+                    Action: sts:AssumeRoleWithWebIdentity
+                    Principal:
+                      Federated: !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/gitlab.example.com
+                    Condition:
+                      StringEquals:
+                        gitlab.example.com:sub: !Sub project_path:${Project}:ref_type:branch:ref:main
+        """
+    }
+
     /// A compact JWT; `sign` "es256" signs with the test key, anything else gets a fixed fake signature.
     static func token(claims: PlainJSON, header: PlainJSON? = nil, sign: String? = nil) -> String {
         let h = header ?? .object([.init(key: "kid", value: .string("test-ec-1")), .init(key: "typ", value: .string("JWT")), .init(key: "alg", value: .string(sign == "es256" ? "ES256" : "RS256"))])

@@ -49,7 +49,7 @@ extension Template {
             throw err
         } else {
             var b = TFEval.TemplateBuilder()
-            TemplateJSON.write(value, into: &b)
+            TFJSON.write(value, into: &b, keepingPieces: true)
             text = b.text
             map = PolicySourceMap(files: [.init(name: "", text: source)],
                                   spans: b.pieces.map { .init(start: $0.start, end: $0.end, file: 0, range: $0.origin.range, exact: $0.exact) },
@@ -119,47 +119,5 @@ extension Template {
             if !Unknowns.contains(arn) { fields.insert(.init(key: "Arn", value: .string(arn)), at: 0) }
             return DiagnosisRequest.Input(text: PlainJSON.object(fields).jsonTextRaw, source: "\(id) (\(r.type) in the template)")
         }
-    }
-}
-
-/// A resolved document written out as JSON, each string keeping the places of its parts inside
-/// the quotes when it needs no escape (then its bytes are the template's one to one).
-enum TemplateJSON {
-    static func write(_ v: TFValue, into b: inout TFEval.TemplateBuilder) {
-        let start = b.count
-        switch v.kind {
-        case .string(let s):
-            let quoted = TFJSON.quote(s)
-            if quoted.utf8.count == s.utf8.count + 2 {
-                b.append("\"", origin: nil, exact: false)
-                b.append(s, origin: nil, exact: false, inner: v.pieces)
-                b.append("\"", origin: nil, exact: false)
-            } else {
-                b.append(quoted, origin: nil, exact: false)
-            }
-        case .number(let d): b.append(TFEval.format(d), origin: nil, exact: false)
-        case .bool(let t): b.append(t ? "true" : "false", origin: nil, exact: false)
-        case .null: b.append("null", origin: nil, exact: false)
-        case .unknown(let n): b.append(TFJSON.quote(Unknowns.marker(n)), origin: nil, exact: false)
-        case .list(let items):
-            b.append("[", origin: nil, exact: false)
-            for (k, x) in items.enumerated() {
-                if k > 0 { b.append(",", origin: nil, exact: false) }
-                write(x, into: &b)
-            }
-            b.append("]", origin: nil, exact: false)
-        case .object(let entries):
-            b.append("{", origin: nil, exact: false)
-            for (k, e) in entries.enumerated() {
-                if k > 0 { b.append(",", origin: nil, exact: false) }
-                let itemStart = b.count
-                b.append(TFJSON.quote(e.key), origin: e.keyOrigin, exact: false)
-                b.append(":", origin: nil, exact: false)
-                write(e.value, into: &b)
-                if let o = e.itemOrigin { b.pieces.append(TFPiece(start: itemStart, end: b.count, origin: o, exact: false)) }
-            }
-            b.append("}", origin: nil, exact: false)
-        }
-        if let o = v.origin { b.pieces.append(TFPiece(start: start, end: b.count, origin: o, exact: false)) }
     }
 }

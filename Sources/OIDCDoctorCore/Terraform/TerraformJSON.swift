@@ -8,11 +8,20 @@ enum TFJSON {
         return TFValue(.string(b.text), origin: here, pieces: b.pieces)
     }
 
-    static func write(_ v: TFValue, into b: inout TFEval.TemplateBuilder) {
+    /// `keepingPieces`: a string that needs no escape keeps the places of its parts inside the
+    /// quotes (its bytes are the source's one to one) — how a template's document is written out.
+    static func write(_ v: TFValue, into b: inout TFEval.TemplateBuilder, keepingPieces: Bool = false) {
         let start = b.count
         switch v.kind {
         case .string(let s):
-            b.append(quote(s), origin: nil, exact: false)
+            let quoted = quote(s)
+            if keepingPieces, quoted.utf8.count == s.utf8.count + 2 {
+                b.append("\"", origin: nil, exact: false)
+                b.append(s, origin: nil, exact: false, inner: v.pieces)
+                b.append("\"", origin: nil, exact: false)
+            } else {
+                b.append(quoted, origin: nil, exact: false)
+            }
         case .number(let d): b.append(TFEval.format(d), origin: nil, exact: false)
         case .bool(let t): b.append(t ? "true" : "false", origin: nil, exact: false)
         case .null: b.append("null", origin: nil, exact: false)
@@ -21,7 +30,7 @@ enum TFJSON {
             b.append("[", origin: nil, exact: false)
             for (k, x) in items.enumerated() {
                 if k > 0 { b.append(",", origin: nil, exact: false) }
-                write(x, into: &b)
+                write(x, into: &b, keepingPieces: keepingPieces)
             }
             b.append("]", origin: nil, exact: false)
         case .object(let entries):
@@ -31,7 +40,7 @@ enum TFJSON {
                 let itemStart = b.count
                 b.append(quote(e.key), origin: e.keyOrigin, exact: false)
                 b.append(":", origin: nil, exact: false)
-                write(e.value, into: &b)
+                write(e.value, into: &b, keepingPieces: keepingPieces)
                 if let o = e.itemOrigin { b.pieces.append(TFPiece(start: itemStart, end: b.count, origin: o, exact: false)) }
             }
             b.append("}", origin: nil, exact: false)
