@@ -265,6 +265,38 @@ case("Fn::FindInMap keyed by the region, --region given", t, {"decision": "allow
 case("Fn::FindInMap keyed by the region, the other region's value", t, {"decision": "deny", "cause": "condition.audience-mismatch"},
      region="eu-west-1")
 case("Fn::FindInMap keyed by the region, no --region: unknown", t, {"decision": "unknown", "cause": "input.unresolved"})
+t = template(role_yaml(ACCOUNT_PRINCIPAL, string_equals([
+    (f"{HOST}:aud", "!FindInMap [Audiences, !Ref AWS::Region, Aud]"),
+    (f"{HOST}:sub", "project_path:mygroup/other:ref_type:branch:ref:main"),
+])), mappings=mappings)
+case("the region is unknown, but the project differs anyway: deny stands", t, {"decision": "deny", "cause": "condition.project-mismatch"},
+     at="project_path:mygroup/other:ref_type:branch:ref:main")
+t = template(role_yaml(ACCOUNT_PRINCIPAL, string_equals([
+    (f"{HOST}:aud", f"https://{HOST}"),
+    (f"{HOST}:sub", '!Sub "project_path:mygroup/other:ref_type:branch:ref:${AWS::StackName}"'),
+])))
+case("the stack name is unknown, but the project differs anyway: deny stands", t, {"decision": "deny", "cause": "condition.project-mismatch"})
+t = template(f"""    Subjects:
+      Type: Custom::Subjects
+      Properties:
+        ServiceToken: arn:aws:lambda:us-east-1:111122223333:function:subjects
+""" + role_yaml("!Sub arn:aws:iam::${AWS::AccountId}:oidc-provider/gitlab.other.com", string_equals([
+    ("gitlab.other.com:sub", '!Split [",", !GetAtt Subjects.Values]'),
+])))
+case("a custom resource's output, but the provider is another host: deny stands", t, {"decision": "deny", "cause": "principal.mismatch"})
+t = template(f"""    Provider:
+      Type: Custom::GitLabProvider
+      Properties:
+        ServiceToken: arn:aws:lambda:us-east-1:111122223333:function:provider
+""" + role_yaml("!GetAtt Provider.Arn", PLAIN))
+case("a principal from a custom resource's attribute decides: unknown", t, {"decision": "unknown", "cause": "input.unresolved",
+                                                                            "message": "GetAtt Provider.Arn"})
+t = template(f"""    Provider:
+      Type: Custom::GitLabProvider
+      Properties:
+        ServiceToken: arn:aws:lambda:us-east-1:111122223333:function:provider
+""" + role_yaml("!GetAtt Provider.Arn", PLAIN.replace("ref:main", "ref:release")))
+case("a principal from a custom resource's attribute, the branch differs: deny stands", t, {"decision": "deny", "cause": "condition.ref-mismatch"})
 t = template(role_yaml(ACCOUNT_PRINCIPAL, string_equals([(f"{HOST}:sub", '!Sub "${Missing}"')])))
 case("Fn::Sub of a name the template does not have: invalid, as CloudFormation says", t,
      {"decision": "unknown", "cause": "policy.invalid", "message": "Missing"})
