@@ -48,7 +48,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
-            resources: [.copy("Scenarios"), .copy("Terraform")]
+            resources: [.copy("Scenarios"), .copy("Terraform"), .copy("Catalogue")]
         ),
         .testTarget(name: "OIDCDoctorScreensTests", dependencies: ["OIDCDoctorScreens", "OIDCDoctorCore", "oidc-doctor"]),
     ]

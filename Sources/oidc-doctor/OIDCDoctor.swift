@@ -57,6 +57,7 @@ struct Check: ParsableCommand {
     @Option(help: "For a Terraform --policy: a variable's value, as terraform -var NAME=VALUE; repeatable.") var `var`: [String] = []
     @Option(help: "For a Terraform --policy: a .tfvars or .tfvars.json file, as terraform -var-file; repeatable.") var varFile: [String] = []
     @OptionGroup var template: TemplateOptions
+    @Flag(help: "Also evaluate witness jobs (other branch, tag, MR, fork, sibling project, …) against the policy: who else it admits.") var matrix = false
     @Option(help: "text, json or markdown.") var format: OutputFormat = .text
 
     func validate() throws {
@@ -96,19 +97,27 @@ struct Check: ParsableCommand {
             throw ExitCode(2)
         }
         let diagnosis = Diagnoser.diagnose(request)
-        Report.print(diagnosis, format: format, policyName: policy)
+        let witnesses = matrix ? diagnosis.role.map { AdmissionMatrix.evaluate(request, role: $0, token: diagnosis.token, clientIDs: diagnosis.providers.flatMap { $0.clientIDs ?? [] }) } : nil
+        Report.print(diagnosis, format: format, policyName: policy, matrix: witnesses)
         throw ExitCode(diagnosis.exitCode)
     }
 }
 
 enum Report {
-    static func print(_ d: Diagnosis, format: OutputFormat, policyName: String, preface: String? = nil) {
-        let text: String
+    static func print(_ d: Diagnosis, format: OutputFormat, policyName: String, preface: String? = nil, matrix: AdmissionMatrix? = nil) {
+        var text: String
         switch format {
-        case .json: text = JSONReport.render(d)
-        case .markdown: text = MarkdownReport.render(d, policyName: policyName)
+        case .json: text = JSONReport.render(d, matrix: matrix)
+        case .markdown:
+            text = MarkdownReport.render(d, policyName: policyName)
+            if let matrix { text += "\n### Who else this policy admits\n\n" + MatrixRendering.markdown(matrix).joined(separator: "\n") + "\n" }
         case .text:
             text = (preface.map { $0 + "\n\n" } ?? "") + TextReport.render(d, options: .init(color: TerminalTraits.color, unicode: TerminalTraits.unicode, policyName: policyName, width: TerminalTraits.reportWidth))
+            if let matrix {
+                let lines = MatrixRendering.text(matrix, unicode: TerminalTraits.unicode, indent: "  ")
+                text += "\nwho else this policy admits (witness jobs, each evaluated as check evaluates a token):\n" + lines.joined(separator: "\n") + "\n"
+                if !TerminalTraits.unicode { text = TextReport.asciiOnly(text) }
+            }
         }
         FileHandle.standardOutput.write(Data(text.utf8))
     }
@@ -246,6 +255,7 @@ struct Audit: ParsableCommand {
     @Option(help: "For Terraform --roles: a variable's value, as terraform -var NAME=VALUE; repeatable.") var `var`: [String] = []
     @Option(help: "For Terraform --roles: a .tfvars or .tfvars.json file, as terraform -var-file; repeatable.") var varFile: [String] = []
     @OptionGroup var template: TemplateOptions
+    @Flag(help: "Print each role's witness jobs (intended job, other branch, tag, MR, fork, other projects) and whether each gets in.") var matrix = false
 
     func validate() throws {
         try OptionCheck.at(at)
@@ -288,9 +298,9 @@ struct Audit: ParsableCommand {
             let print = { (format: OutputFormat) in
                 let text: String
                 switch format {
-                case .json: text = AuditRendering.json(report)
-                case .markdown: text = AuditRendering.markdown(report)
-                case .text: text = AuditRendering.text(report, unicode: TerminalTraits.unicode)
+                case .json: text = AuditRendering.json(report, matrix: matrix)
+                case .markdown: text = AuditRendering.markdown(report, matrix: matrix)
+                case .text: text = AuditRendering.text(report, unicode: TerminalTraits.unicode, matrix: matrix)
                 }
                 FileHandle.standardOutput.write(Data(text.utf8))
             }

@@ -9,6 +9,29 @@ import Testing
 
     @Test func samplesArePresent() { #expect(Self.samples.count >= 6) }
 
+    /// `check --matrix`: the job at hand first, then the witness jobs, each as `check` would answer it;
+    /// `audit --matrix`: the same rows per role. The exit status stays the token's own answer.
+    @Test func matrixOnCheckAndAudit() throws {
+        let dir = Fixtures.shared.appendingPathComponent("samples/deny-wildcard-equals-ref")
+        let args = try String(contentsOf: dir.appendingPathComponent("args"), encoding: .utf8).split(whereSeparator: \.isNewline).map(String.init)
+        let (status, out, _) = try Fixtures.run(["check", "--token", "token.jwt", "--policy", "policy.json", "--matrix", "--format", "json"] + args, cwd: dir)
+        #expect(status == 1)
+        let got = try JSONReader.read(out).root.plain
+        guard case .array(let rows)? = got["matrix"] else { Issue.record("no matrix: \(out.prefix(300))"); return }
+        #expect(rows.first?["kind"] == .string("this-job") && rows.first?["decision"] == .string("deny") && rows.first?["cause"] == got["primaryCause"])
+        #expect(rows.count >= 9 && rows.allSatisfy { $0["decision"] == .string("deny") && $0["job"]?["sub"]?.string != nil }, "StringEquals with * admits no job")
+        let (_, text, _) = try Fixtures.run(["check", "--token", "token.jwt", "--policy", "policy.json", "--matrix"] + args, cwd: dir)
+        #expect(text.contains("who else this policy admits") && text.contains("fork merge request from fork-owner/myproject"), "\(text)")
+        let matrixLines = text.split(separator: "\n").drop { !$0.hasPrefix("who else") }.dropFirst()
+        #expect(matrixLines.count >= 9 && matrixLines.allSatisfy { $0.count <= 80 }, "an 80-column terminal shows each row whole: \(matrixLines)")
+        let (auditStatus, audit, _) = try Fixtures.run(["audit", "--roles", "policy.json", "--matrix", "--format", "json"] + args, cwd: dir)
+        let role = try JSONReader.read(audit).root.plain["roles"]?.items?.first
+        #expect(auditStatus == 1 && role?["warnings"]?.items?.contains(.string("trust.never-assumable")) == true, "\(audit)")
+        #expect(role?["matrix"]?.items?.isEmpty == false && role?["admits"] == .array([.string("nobody: no witness job is admitted")]))
+        let (_, md, _) = try Fixtures.run(["audit", "--roles", "policy.json", "--matrix", "--format", "markdown"] + args, cwd: dir)
+        #expect(md.contains("| job | sub | decision | deciding |"), "\(md)")
+    }
+
     /// `cd CASE && oidc-doctor check --token token.jwt --policy policy.json $(cat args) --format json` gives expect.json.
     @Test(arguments: samples)
     func sample(_ name: String) throws {
@@ -253,3 +276,4 @@ import Testing
         #expect(err.contains("truncated.json") && err.contains("line"), "stderr: \(err)")
     }
 }
+

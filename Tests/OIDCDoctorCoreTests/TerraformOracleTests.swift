@@ -158,9 +158,4 @@ struct TerraformFixture: CustomTestStringConvertible, Sendable {
     }
 }
 
-extension PlainJSON {
-    fileprivate var items: [PlainJSON]? {
-        if case .array(let a) = self { return a }
-        return nil
-    }
-}
+

@@ -113,3 +113,11 @@ enum Fixtures {
         return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: r, as: UTF8.self))
     }
 }
+
+extension PlainJSON {
+    /// The elements of a JSON array.
+    var items: [PlainJSON]? {
+        if case .array(let a) = self { return a }
+        return nil
+    }
+}

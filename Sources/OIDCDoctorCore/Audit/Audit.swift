@@ -15,6 +15,8 @@ public struct AuditedRole: Sendable {
     public var error: String?
     /// Values the role's policy waits for (a template parameter, the stack's account).
     public var unknowns: [String] = []
+    /// The witness jobs evaluated against the role: every "admits" and "nobody" comes from them.
+    public var matrix: AdmissionMatrix?
 
     /// The values a policy holds that the inputs do not give, by name.
     static func unknowns(of policy: TrustPolicy) -> [String] {
@@ -22,7 +24,7 @@ public struct AuditedRole: Sendable {
     }
 
     /// Warnings that make a role dangerous rather than untidy: anyone on the instance, or a condition that never restricts.
-    public static let errorSeverity: Set<FindingID> = [.trustNoSubCondition, .trustAlwaysTrueCondition, .principalWildcard]
+    public static let errorSeverity: Set<FindingID> = [.trustNoSubCondition, .trustAlwaysTrueCondition, .principalWildcard, .trustNeverAssumable]
 
     /// `risk` in a word, as the reports print it.
     public var riskName: String { ["none", "unreadable", "warning", "error"][risk] }
@@ -61,11 +63,12 @@ public enum Auditor {
         var roles: [AuditedRole] = []
         var unreadable: [String] = []
         func assess(_ role: inout AuditedRole, _ input: RoleInput, providers: [DiagnosisRequest.Input]) {
-            guard let token else { return }
-            var request = DiagnosisRequest(token: token, policy: .init(text: "", source: role.name), providers: providers, parameters: parameters)
+            var request = DiagnosisRequest(token: token ?? .init(text: "", source: "token"), policy: .init(text: "", source: role.name), providers: providers, parameters: parameters)
             request.parsedRole = input
             request.parsedRCPs = rcps
-            if request.parameters.roleArn == nil, let arn = input.roleArn ?? role.arn { request.parameters.roleArn = arn }
+            if request.parameters.roleArn == nil, let arn = input.roleArn ?? role.arn, !Unknowns.contains(arn) { request.parameters.roleArn = arn }
+            witness(&role, input, request)
+            guard token != nil else { return }
             let d = Diagnoser.diagnose(request)
             role.assessed = true
             role.canAssume = d.decision == .allow ? true : (d.decision == .deny ? false : nil)
@@ -84,9 +87,9 @@ public enum Auditor {
                     let input = try reading.roleInput(r, roleArn: nil)
                     let urls = Array(Set(input.policy.statements.filter { $0.effect == .allow }.flatMap(TrustLint.oidcURLs))).sorted()
                     // A role whose principal is not known yet may well be an OIDC role: kept.
-                    guard !urls.isEmpty || input.policy.hasUnknowns else { continue }
-                    var role = AuditedRole(name: r.address, arn: input.roleArn.map(Unknowns.shown), source: place, providers: urls,
-                                           admits: Admits.describe(input.policy), warnings: dedupe(TrustLint.findings(input.policy)))
+                    guard !urls.isEmpty || input.policy.hasUnknowns || trustsAnyone(input.policy) else { continue }
+                    var role = AuditedRole(name: r.address, arn: input.roleArn.map(Unknowns.shown), source: place, providers: urls.isEmpty && trustsAnyone(input.policy) ? ["*"] : urls,
+                                           admits: [], warnings: dedupe(TrustLint.findings(input.policy)))
                     role.unknowns = AuditedRole.unknowns(of: input.policy)
                     assess(&role, input, providers: given)
                     roles.append(role)
@@ -117,11 +120,11 @@ public enum Auditor {
                     roles.append(AuditedRole(name: e.name, arn: e.arn, source: source, providers: [], admits: [], warnings: [], error: err.located))
                 case .success(let input):
                     let urls = Array(Set(input.policy.statements.filter { $0.effect == .allow }.flatMap(TrustLint.oidcURLs))).sorted()
-                    // Not an OIDC role — unless its principal is not known yet: then it is kept.
-                    guard !urls.isEmpty || input.policy.hasUnknowns else { continue }
+                    // Not an OIDC role — unless its principal is not known yet, or is anyone: then it is kept.
+                    guard !urls.isEmpty || input.policy.hasUnknowns || trustsAnyone(input.policy) else { continue }
                     let arn = e.arn ?? input.roleArn.flatMap { Unknowns.contains($0) ? nil : $0 }
-                    var role = AuditedRole(name: e.name, arn: arn, source: source, providers: urls,
-                                           admits: Admits.describe(input.policy), warnings: dedupe(TrustLint.findings(input.policy)))
+                    var role = AuditedRole(name: e.name, arn: arn, source: source, providers: urls.isEmpty && trustsAnyone(input.policy) ? ["*"] : urls,
+                                           admits: [], warnings: dedupe(TrustLint.findings(input.policy)))
                     role.unknowns = AuditedRole.unknowns(of: input.policy)
                     assess(&role, input, providers: providers.isEmpty ? input.providers : providers)
                     roles.append(role)
@@ -132,61 +135,62 @@ public enum Auditor {
         return AuditReport(roles: roles, unreadable: unreadable)
     }
 
+    /// An Allow whose principal is `"*"`, `{"AWS": "*"}` or `{"Federated": "*"}`: a web identity caller may match it.
+    static func trustsAnyone(_ policy: TrustPolicy) -> Bool {
+        policy.statements.contains { s in
+            guard s.effect == .allow else { return false }
+            if case .wildcard = s.principal { return true }
+            return s.principal.entries.contains { ($0.type == "AWS" || $0.type == "Federated") && $0.value.text == "*" }
+        }
+    }
+
+    /// The witness jobs decide what the role is said to admit, and whether a statement's warning
+    /// about breadth can matter at all (issue 8: no claim without a witness).
+    static func witness(_ role: inout AuditedRole, _ input: RoleInput, _ request: DiagnosisRequest) {
+        let clientIDs = request.providers.flatMap { (try? OIDCProvider.read($0.text, source: $0.source, partition: nil, account: nil)) ?? [] }.flatMap { $0.clientIDs ?? [] }
+        let m = AdmissionMatrix.evaluate(request, role: input, clientIDs: clientIDs)
+        role.matrix = m
+        role.admits = Admits.words(m)
+        let applying = Set(m.rows.flatMap(\.applying))
+        // A statement no witness gets through says nothing about who gets in: its breadth is moot.
+        role.warnings.removeAll { $0.id == .trustNoSubCondition && !($0.statement.map(applying.contains) ?? true) }
+        if m.admitsNobody, let f = NeverAssumable.finding(m, policy: input.policy) { role.warnings.insert(f, at: 0) }
+    }
+
     static func dedupe(_ fs: [Finding]) -> [Finding] {
         var seen = Set<String>()
         return fs.filter { seen.insert("\($0.id.rawValue)|\($0.statement ?? -1)|\($0.key ?? "")").inserted }
     }
 }
 
-/// Who a role admits, in words: "branch main of mygroup/myproject", "any ref of any project under mygroup/".
+/// Who a role admits, in words, from the witness jobs it admitted: each phrase names its witness.
 enum Admits {
-    static func describe(_ policy: TrustPolicy) -> [String] {
-        var out: [String] = []
-        for s in policy.statements where s.effect == .allow {
-            for url in TrustLint.oidcURLs(s) {
-                let subKey = url.lowercased() + ":sub"
-                let subs = s.conditions.filter { $0.keyLower == subKey && !$0.op.base.isNegated && !$0.op.ifExists && $0.op.qualifier != .forAllValues }
-                let ids = s.conditions.filter { $0.keyLower == "gitlab.com:project_id" && !$0.op.base.isNegated }.flatMap(\.values).map { "project id \($0.text)" }
-                if subs.isEmpty && ids.isEmpty {
-                    out.append("any project on \(url)")
-                    continue
-                }
-                for c in subs {
-                    for v in c.values { out.append(words(v.text, like: c.op.base.positive == .stringLike) + " on \(url)") }
-                }
-                out += ids.map { "\($0) on \(url)" }
+    static func words(_ m: AdmissionMatrix) -> [String] {
+        if m.admitsNobody { return ["nobody: no witness job is admitted"] }
+        // Broadest first: a list of roles shows one phrase, and it should be the one that matters.
+        let order: [WitnessJob.Kind] = [.otherInstance, .otherGroup, .forkMergeRequest, .subgroupProject, .siblingProject, .extendedPath,
+                                        .beyondWildcard, .tag, .otherBranch, .mergeRequest, .unprotectedRef, .intended, .thisJob]
+        let rows = m.admitted.enumerated().sorted { a, b in
+            let (x, y) = (order.firstIndex(of: a.element.witness.kind) ?? 0, order.firstIndex(of: b.element.witness.kind) ?? 0)
+            return x != y ? x < y : a.offset < b.offset
+        }.map(\.element)
+        return rows.map { r in
+            let j = r.witness.job
+            let on = " on \(j.host)"
+            switch r.witness.kind {
+            case .thisJob, .intended: return j.words + on
+            case .otherBranch: return "other branches, e.g. \(j.ref)" + on
+            case .tag: return "tags, e.g. \(j.ref)" + on
+            case .unprotectedRef: return "unprotected refs, e.g. \(j.refType) \(j.ref)" + on
+            case .mergeRequest: return "merge request pipelines, e.g. from \(j.ref)" + on
+            case .forkMergeRequest: return "merge requests from forks, e.g. \(j.projectPath)" + on
+            case .siblingProject: return "other projects of \(j.namespacePath)/, e.g. \(j.projectPath)" + on
+            case .extendedPath: return "projects whose path extends the intended one, e.g. \(j.projectPath)" + on
+            case .subgroupProject: return "projects in subgroups, e.g. \(j.projectPath)" + on
+            case .otherGroup: return "projects of other groups, e.g. \(j.projectPath)" + on
+            case .otherInstance: return "jobs of another GitLab instance, e.g. \(j.host)"
+            case .beyondWildcard: return "\(r.witness.label.firstRange(of: ": ").map { String(r.witness.label[..<$0.lowerBound]) } ?? "beyond a wildcard"), e.g. \(j.words)" + on
             }
         }
-        var seen = Set<String>()
-        return out.filter { seen.insert($0).inserted }
-    }
-
-    static func words(_ pattern: String, like: Bool) -> String {
-        if like && pattern.allSatisfy({ $0 == "*" }) { return "any project" }
-        let parts = pattern.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count >= 2, SubClaim.projectNames.contains(parts[0]) else { return "sub \(like ? "like" : "equal to") \(pattern.debugDescription)" }
-        let wild = { (s: String) in like && Wildcard.hasWildcard(s) }
-        var project = parts[0] == "project_path" ? parts[1] : "\(parts[0]) \(parts[1])"
-        if wild(parts[1]) {
-            project = parts[1].hasSuffix("/*") ? "any project under \(parts[1].dropLast())" : "projects matching \(parts[1])"
-        }
-        if parts.count == 2 { return like && parts[1].hasSuffix("*") ? "any ref of \(project)" : "\(project) (sub has no ref)" }
-        var refType: String?
-        var ref: String?
-        var i = 2
-        while i + 1 < parts.count {
-            if parts[i] == "ref_type" { refType = parts[i + 1] }
-            if parts[i] == "ref" { ref = parts[i + 1] }
-            i += 2
-        }
-        if i < parts.count, wild(parts[i]) { return "any ref of \(project)" }
-        let typeWords = refType.map { wild($0) ? "any ref type" : $0 } ?? "ref"
-        let kind = typeWords == "branch" || typeWords == "tag" ? typeWords : "ref"
-        let plural = kind == "branch" ? "branches" : kind + "s"
-        var refWords = typeWords
-        if let ref {
-            refWords = wild(ref) ? (ref == "*" ? "every \(kind)" : "\(plural) matching \(ref)") : "\(typeWords) \(ref)"
-        }
-        return "\(refWords) of \(project)"
     }
 }

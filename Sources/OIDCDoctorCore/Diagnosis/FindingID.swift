@@ -68,6 +68,11 @@ public enum FindingID: String, Sendable, CaseIterable {
     case rcpExplicitDeny = "rcp.explicit-deny"
     /// DESIGN §8: the decision depends on a value the inputs do not give.
     case inputUnresolved = "input.unresolved"
+    /// DESIGN §8: `audit` found no witness job the role admits (issue 8).
+    case trustNeverAssumable = "trust.never-assumable"
+
+    /// Findings of `audit` alone: they speak of every job, not of the token at hand.
+    public static let auditOnly: Set<FindingID> = [.trustNeverAssumable]
 
     public var title: String {
         switch self {
@@ -112,6 +117,7 @@ public enum FindingID: String, Sendable, CaseIterable {
         case .observedKnownFailure: "the error from the job log has a known cause outside the trust policy"
         case .rcpExplicitDeny: "a resource control policy of the organization denies the call"
         case .inputUnresolved: "the decision depends on a value the inputs do not give"
+        case .trustNeverAssumable: "no GitLab job can assume this role"
         }
     }
 }

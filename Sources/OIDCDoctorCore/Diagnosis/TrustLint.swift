@@ -129,10 +129,14 @@ public enum TrustLint {
         let url = keys.url
         let subKey = keys.subKey
         func effective(_ c: ConditionClause) -> Bool {
-            !c.op.base.isNegated && !c.op.ifExists && c.op.qualifier != .forAllValues && c.op.base != .null && !c.values.isEmpty
+            // `sub` is in every GitLab token: IfExists and ForAllValues on it restrict as the plain operator does.
+            let alwaysPresent = c.keyLower == subKey
+            return !c.op.base.isNegated && (alwaysPresent || (!c.op.ifExists && c.op.qualifier != .forAllValues)) && c.op.base != .null && !c.values.isEmpty
                 && !c.values.contains { $0.text == "*" && c.op.base.positive == .stringLike }
         }
-        if !s.conditions.contains(where: { keys.restricts($0.keyLower) && effective($0) }) {
+        // A condition that needs a key this provider's tokens never carry keeps all of them out.
+        let shutOut = s.conditions.contains { NeverAssumable.needsAbsentKey($0, url: url) }
+        if !shutOut, !s.conditions.contains(where: { keys.restricts($0.keyLower) && effective($0) }) {
             out.append(located(Finding(.trustNoSubCondition, .warning,
                 detail: "statement \(s.index) trusts \(url) with no effective condition on \(url):sub\(url == "gitlab.com" ? " (or gitlab.com:project_id / namespace_id)" : ""): every project on that instance — anyone who can run a pipeline there — can assume this role. Conditions on absent keys, negated, IfExists and ForAllValues conditions do not restrict.",
                 fix: "add \"StringEquals\": {\"\(url):sub\": \"project_path:<group>/<project>:ref_type:branch:ref:<branch>\"}"), s, policy, s.range))
@@ -197,7 +201,7 @@ public enum TrustLint {
                 reasons.append("matches every project under \((parent + "/").quotedDebug), subgroups included")
             }
         }
-        if parts.count == 2 && project.hasSuffix("*") {
+        if (parts.count == 2 && project.hasSuffix("*")) || (parts.count % 2 == 1 && Wildcard.hasWildcard(parts[parts.count - 1])) {
             reasons.append("any ref type and every branch and tag")
         } else if let i = parts.firstIndex(of: "ref_type"), i + 1 < parts.count, Wildcard.hasWildcard(parts[i + 1]) {
             reasons.append("any ref type (branch or tag)")

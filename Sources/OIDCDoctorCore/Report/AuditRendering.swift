@@ -2,9 +2,10 @@
 public enum AuditRendering {
     public static let schema = "oidc-doctor/audit/v1"
 
-    public static func json(_ r: AuditReport) -> String {
+    /// `matrix`: each role's witness jobs as `matrix` (DESIGN §8).
+    public static func json(_ r: AuditReport, matrix: Bool = false) -> String {
         let roles: [PlainJSON] = r.roles.map { role in
-            .object([
+            var pairs: [PlainJSON.Pair] = [
                 .init(key: "name", value: .string(role.name)),
                 .init(key: "arn", value: role.arn.map(PlainJSON.string) ?? .null),
                 .init(key: "source", value: .string(role.source)),
@@ -18,7 +19,9 @@ public enum AuditRendering {
                 .init(key: "unknowns", value: .array(role.unknowns.map { u in
                     .object([.init(key: "name", value: .string(u)), .init(key: "supply", value: .string(UnknownAdvice.advice(u)))])
                 })),
-            ])
+            ]
+            if matrix, let m = role.matrix { pairs.append(.init(key: "matrix", value: MatrixRendering.json(m))) }
+            return .object(pairs)
         }
         return JSONReport.pretty(.object([
             .init(key: "schema", value: .string(schema)),
@@ -27,7 +30,7 @@ public enum AuditRendering {
         ])) + "\n"
     }
 
-    public static func text(_ r: AuditReport, unicode: Bool) -> String {
+    public static func text(_ r: AuditReport, unicode: Bool, matrix: Bool = false) -> String {
         var out: [String] = []
         let mark = { (risk: Int) -> String in
             switch risk {
@@ -51,17 +54,27 @@ public enum AuditRendering {
             for a in role.admits { out.append("    admits: \(terminalSafe(a))") }
             for u in role.unknowns { out.append("    unknown: \(terminalSafe(UnknownAdvice.advice(u)))") }
             for w in role.warnings { out.append("    \(AuditedRole.errorSeverity.contains(w.id) ? "error" : "warning")[\(w.id.rawValue)]: \(terminalSafe(w.detail))") }
+            if matrix, let m = role.matrix {
+                out.append("    witness jobs:")
+                out += MatrixRendering.text(m, unicode: unicode, indent: "      ")
+            }
         }
         for u in r.unreadable { out.append("? \(terminalSafe(u))") }
         let text = out.joined(separator: "\n") + "\n"
         return unicode ? text : TextReport.asciiOnly(text)
     }
 
-    public static func markdown(_ r: AuditReport) -> String {
+    public static func markdown(_ r: AuditReport, matrix: Bool = false) -> String {
         var out = ["## oidc-doctor audit", "", "| role | risk | admits | warnings | can assume |", "|---|---|---|---|---|"]
         for role in r.roles {
             let cell = { (s: String) in terminalSafe(s).replacing("|", with: "\\|") }
             out.append("| \(cell(role.name)) | \(role.riskName) | \(cell((role.admits + role.unknowns.map { "unknown: <\($0)>" }).joined(separator: "; "))) | \(role.warnings.map { "`\($0.id.rawValue)`" }.joined(separator: " ")) | \(role.canAssume.map { $0 ? "yes" : "no (\(role.primaryCause?.rawValue ?? "?"))" } ?? (role.assessed ? "unknown" : "–")) |")
+        }
+        if matrix {
+            for role in r.roles {
+                guard let m = role.matrix else { continue }
+                out += ["", "### \(terminalSafe(role.name))", ""] + MatrixRendering.markdown(m)
+            }
         }
         return out.joined(separator: "\n") + "\n"
     }

@@ -2,8 +2,11 @@
 public enum JSONReport {
     public static let schema = "oidc-doctor/check/v1"
 
-    public static func render(_ d: Diagnosis) -> String {
-        pretty(object(d)) + "\n"
+    /// `matrix`: the witness jobs of `--matrix` (DESIGN §8), added as `matrix`.
+    public static func render(_ d: Diagnosis, matrix: AdmissionMatrix? = nil) -> String {
+        guard let matrix, case .object(var pairs) = object(d) else { return pretty(object(d)) + "\n" }
+        pairs.append(.init(key: "matrix", value: MatrixRendering.json(matrix)))
+        return pretty(.object(pairs)) + "\n"
     }
 
     /// For failures before any diagnosis could start (usage, unreadable files): still one object.

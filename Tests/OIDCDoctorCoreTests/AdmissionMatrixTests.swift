@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+@testable import OIDCDoctorCore
+
+/// Issue 8: who a role admits comes from witness jobs evaluated as `check` evaluates a token.
+@Suite struct AdmissionMatrixTests {
+    struct Pattern: CustomTestStringConvertible {
+        var name: String
+        var policy: PlainJSON
+        var arn: String
+        var admits: Set<String>
+        var warnings: [String]
+        var notWarnings: [String]
+        var testDescription: String { name }
+    }
+
+    /// `Tests/make-trust-catalogue.py`: trust patterns with the witness classes each must admit.
+    static let catalogue: [Pattern] = {
+        let url = Bundle.module.resourceURL!.appendingPathComponent("Catalogue/trust-catalogue.json")
+        let root = try! JSONReader.read(String(contentsOf: url, encoding: .utf8)).root.plain
+        guard case .array(let cases) = root else { return [] }
+        return cases.map { c in
+            let strings = { (k: String) -> [String] in
+                if case .array(let xs)? = c[k] { return xs.compactMap(\.string) }
+                return []
+            }
+            return Pattern(name: c["name"]?.string ?? "?", policy: .object([.init(key: "Version", value: .string("2012-10-17")), .init(key: "Statement", value: c["statements"] ?? .array([]))]),
+                           arn: c["arn"]?.string ?? "", admits: Set(strings("admits")), warnings: strings("warnings"), notWarnings: strings("notWarnings"))
+        }
+    }()
+
+    /// The catalogue as `aws iam list-roles` output: one role per pattern, named by its index.
+    static var listRoles: String {
+        let roles: [PlainJSON] = catalogue.enumerated().map { i, p in
+            .object([.init(key: "RoleName", value: .string("r\(i)")), .init(key: "Arn", value: .string(p.arn)), .init(key: "AssumeRolePolicyDocument", value: p.policy)])
+        }
+        return PlainJSON.object([.init(key: "Roles", value: .array(roles))]).jsonText
+    }
+
+    static let report = Auditor.audit([.init(text: listRoles, source: "catalogue.json")], token: nil, providers: [], parameters: RequestParameters(at: Fixtures.defaultAt))
+
+    @Test func catalogueIsLargeEnough() {
+        #expect(Self.catalogue.count >= 60)
+        #expect(Self.report.roles.count == Self.catalogue.count, "every pattern is listed, wildcard principals and never-assumable roles included")
+    }
+
+    @Test(arguments: catalogue.indices) func auditHoldsToTheCatalogue(_ i: Int) throws {
+        let p = Self.catalogue[i]
+        let role = try #require(Self.report.roles.first { $0.name == "r\(i)" }, "\(p.name): not listed")
+        let m = try #require(role.matrix)
+        let admitted = Set(m.admitted.map { $0.witness.kind.rawValue })
+        #expect(admitted == p.admits, "\(p.name): admits \(admitted.sorted()), expected \(p.admits.sorted())\n\(MatrixRendering.text(m, unicode: false).joined(separator: "\n"))")
+        let ids = Set(role.warnings.map(\.id.rawValue))
+        for w in p.warnings { #expect(ids.contains(w), "\(p.name): missing \(w) in \(ids.sorted())") }
+        for w in p.notWarnings { #expect(!ids.contains(w), "\(p.name): \(w) is false here") }
+        if p.admits.isEmpty {
+            #expect(role.admits == ["nobody: no witness job is admitted"] && ids.contains("trust.never-assumable"), "\(p.name): \(role.admits)")
+        } else {
+            // Every phrase is a witness that got in, and every witness that got in has its phrase.
+            #expect(role.admits.count == m.admitted.count && !ids.contains("trust.never-assumable"), "\(p.name): \(role.admits)")
+        }
+    }
+
+    /// The property of issue 8: every row is what `check` answers for a token with that job's claims.
+    @Test func everyRowIsWhatCheckAnswers() throws {
+        var rng = SplitMix(seed: 20261204)
+        var rows = 0, admitted = 0, nobody = 0, mismatches: [String] = []
+        for n in 0..<60 {
+            let c = RandomCase.make(&rng)
+            let role = try RoleInput.read(c.policyText)
+            let params = RequestParameters(roleArn: RandomCase.roleArn, at: Fixtures.defaultAt)
+            var base = DiagnosisRequest(token: .init(text: "", source: "token"), policy: .init(text: c.policyText, source: "policy.json"), parameters: params)
+            base.parsedRole = role
+            let m = AdmissionMatrix.evaluate(base, role: role)
+            for r in m.rows {
+                let check = Diagnoser.diagnose(DiagnosisRequest(token: .init(text: Fixtures.token(claims: r.witness.claims), source: "token"),
+                                                                policy: .init(text: c.policyText, source: "policy.json"), parameters: params))
+                rows += 1
+                if r.decision == .allow { admitted += 1 }
+                if check.decision != r.decision || (r.decision != .allow && check.primaryCause != r.cause) {
+                    mismatches.append("case \(n) \(r.witness.label): matrix \(r.decision) \(r.cause?.rawValue ?? "-"), check \(check.decision) \(check.primaryCause?.rawValue ?? "-")\n  \(c.policyText)")
+                }
+            }
+            if m.admitsNobody {
+                nobody += 1
+                let audit = Auditor.audit([.init(text: c.policyText, source: "p.json")], token: nil, providers: [], parameters: params)
+                #expect(audit.roles.first?.warnings.contains { $0.id == .trustNeverAssumable } != false, "case \(n): nobody gets in, audit must say so")
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.count) of \(rows) rows differ from check:\n\(mismatches.prefix(5).joined(separator: "\n"))")
+        // A generator that never admits, or always does, would prove nothing.
+        #expect(admitted > rows / 20 && nobody > 0 && nobody < 60, "rows \(rows), admitted \(admitted), nobody \(nobody)")
+    }
+
+    @Test func theJobAtHandComesFirstWithItsOwnClaims() throws {
+        let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/gitlab.example.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringLike":{"gitlab.example.com:sub":"project_path:mygroup/*:ref_type:branch:ref:main"}}}]}"#
+        let token = try TokenReader.read(Fixtures.token(claims: Fixtures.claims(nil)))
+        let jobs = WitnessJobs.derive(try RoleInput.read(policy).policy, token: token, at: Fixtures.defaultAt)
+        #expect(jobs.first?.kind == .thisJob && jobs.first?.claims == token.claims)
+        // The policy means a project of mygroup: its intended job differs from the token's, and is listed.
+        #expect(jobs.contains { $0.kind == .intended && $0.job.projectPath == "mygroup/project" })
+        // Witnesses are jobs GitLab can issue: ref_type branch or tag, no `:` in a ref, a project first.
+        for j in jobs {
+            let s = try #require(SubClaim(j.job.sub), "\(j.label)")
+            #expect(WitnessJobs.isRealSub(s), "\(j.label): \(j.job.sub)")
+        }
+    }
+}
