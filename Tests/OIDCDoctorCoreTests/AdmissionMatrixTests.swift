@@ -72,6 +72,9 @@ import Testing
             var base = DiagnosisRequest(token: .init(text: "", source: "token"), policy: .init(text: c.policyText, source: "policy.json"), parameters: params)
             base.parsedRole = role
             let m = AdmissionMatrix.evaluate(base, role: role)
+            // The quick form audit uses gives the same decisions.
+            let quick = AdmissionMatrix.evaluate(base, role: role, causes: false)
+            #expect(quick.rows.map(\.decision) == m.rows.map(\.decision), "case \(n): quick \(quick.rows.map(\.decision)) vs \(m.rows.map(\.decision))")
             for r in m.rows {
                 let check = Diagnoser.diagnose(DiagnosisRequest(token: .init(text: Fixtures.token(claims: r.witness.claims), source: "token"),
                                                                 policy: .init(text: c.policyText, source: "policy.json"), parameters: params))

@@ -59,7 +59,7 @@ public enum Auditor {
     /// role instance listed with its place (`main.tf:12`), never dropped for an unknown value.
     public static func audit(_ sources: [DiagnosisRequest.Input], token: DiagnosisRequest.Input?, providers: [DiagnosisRequest.Input], parameters: RequestParameters,
                              rcps: [ResourceControlPolicy] = [], terraform: [(files: TerraformFiles, source: String)] = [],
-                             template: TemplateSettings = .init()) -> AuditReport {
+                             template: TemplateSettings = .init(), matrix: Bool = false) -> AuditReport {
         var roles: [AuditedRole] = []
         var unreadable: [String] = []
         func assess(_ role: inout AuditedRole, _ input: RoleInput, providers: [DiagnosisRequest.Input]) {
@@ -67,7 +67,7 @@ public enum Auditor {
             request.parsedRole = input
             request.parsedRCPs = rcps
             if request.parameters.roleArn == nil, let arn = input.roleArn ?? role.arn, !Unknowns.contains(arn) { request.parameters.roleArn = arn }
-            witness(&role, input, request)
+            witness(&role, input, request, causes: matrix)
             guard token != nil else { return }
             let d = Diagnoser.diagnose(request)
             role.assessed = true
@@ -146,9 +146,9 @@ public enum Auditor {
 
     /// The witness jobs decide what the role is said to admit, and whether a statement's warning
     /// about breadth can matter at all (issue 8: no claim without a witness).
-    static func witness(_ role: inout AuditedRole, _ input: RoleInput, _ request: DiagnosisRequest) {
+    static func witness(_ role: inout AuditedRole, _ input: RoleInput, _ request: DiagnosisRequest, causes: Bool) {
         let clientIDs = request.providers.flatMap { (try? OIDCProvider.read($0.text, source: $0.source, partition: nil, account: nil)) ?? [] }.flatMap { $0.clientIDs ?? [] }
-        let m = AdmissionMatrix.evaluate(request, role: input, clientIDs: clientIDs)
+        let m = AdmissionMatrix.evaluate(request, role: input, clientIDs: clientIDs, causes: causes)
         role.matrix = m
         role.admits = Admits.words(m)
         let applying = Set(m.rows.flatMap(\.applying))

@@ -111,7 +111,8 @@ private struct Walk {
         if let role {
             trustPolicy(role.policy, token: token, prefix: prefix)
             // A lint warning on the very place an error already explains would say it twice.
-            findings += TrustLint.findings(role.policy).filter { w in !findings.contains { $0.id == w.id && $0.range == w.range } }
+            // The matrix asks only for decisions: warnings about the policy are the same for every witness.
+            if r.lint { findings += TrustLint.findings(role.policy).filter { w in !findings.contains { $0.id == w.id && $0.range == w.range } } }
             maxDuration(role)
         }
     }

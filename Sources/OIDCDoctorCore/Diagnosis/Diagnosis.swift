@@ -30,6 +30,8 @@ public struct DiagnosisRequest: Sendable {
     public var terraform: TerraformFiles?
     /// For a CloudFormation template: parameters, conditions, region and stack name given.
     public var template = TemplateSettings()
+    /// Add the policy's `trust.*`/`policy.*` warnings (they never decide; the matrix leaves them out).
+    public var lint = true
 
     public init(token: Input, policy: Input, providers: [Input] = [], jwks: Input? = nil, parameters: RequestParameters, observed: String? = nil, role: String? = nil) {
         self.role = role

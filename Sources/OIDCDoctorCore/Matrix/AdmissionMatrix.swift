@@ -33,17 +33,70 @@ public struct AdmissionMatrix: Sendable {
     }
 
     /// `request` carries the role (`parsedRole`), providers and parameters; its token is replaced by each witness.
-    public static func evaluate(_ request: DiagnosisRequest, role: RoleInput, token: IDToken? = nil, clientIDs: [String] = []) -> AdmissionMatrix {
+    /// `causes: false` (audit without `--matrix`): a job the trust policy alone refuses is not walked
+    /// further — every later check can only refuse too — and only the nearest refusal gets its cause.
+    public static func evaluate(_ request: DiagnosisRequest, role: RoleInput, token: IDToken? = nil, clientIDs: [String] = [], causes: Bool = true) -> AdmissionMatrix {
         let jobs = WitnessJobs.derive(role.policy, token: token, clientIDs: clientIDs, at: request.parameters.at)
         var base = request
         base.parsedRole = role
         base.observed = nil
         base.jwks = nil
-        return AdmissionMatrix(rows: jobs.map { job in
+        base.lint = false
+        let full = { (job: WitnessJob) -> Row in
             var r = base
             r.token = .init(text: job.claims.jsonText, source: "witness:\(job.kind.rawValue)")
             return row(job, Diagnoser.diagnose(r))
-        })
+        }
+        // Template branches are combined by the full walk only.
+        let quick = !causes && role.branches.count <= 1
+        let arn = (request.parameters.roleArn ?? role.roleArn).flatMap(ARN.init)
+        // Without providers or RCPs, what follows the trust policy does not depend on the job (the
+        // session name, the duration): once one admitted job has been walked whole, the trust
+        // policy's Allow decides the others.
+        let alone = request.providers.isEmpty && role.providers.isEmpty && request.rcps.isEmpty && request.parsedRCPs.isEmpty
+        var walkedAllow: Bool?
+        var rows = jobs.map { job -> Row in
+            guard quick else { return full(job) }
+            let (row, allows) = trustPolicyAlone(job, role.policy, arn: arn, request.parameters)
+            if let row { return row }
+            if allows, alone, walkedAllow == true, let fast = allowedRow(job, role.policy, arn: arn, request.parameters) { return fast }
+            let walked = full(job)
+            if allows, walkedAllow == nil { walkedAllow = walked.decision == .allow }
+            return walked
+        }
+        if quick, let i = rows.firstIndex(where: { $0.decision == .deny && [.thisJob, .intended].contains($0.witness.kind) }) ?? rows.firstIndex(where: { $0.decision == .deny }),
+           rows[i].cause == nil {
+            rows[i] = full(rows[i].witness)
+        }
+        return AdmissionMatrix(rows: rows)
+    }
+
+    /// The trust policy evaluated as the walk evaluates it (same context, same caller).
+    static func trustPolicy(_ job: WitnessJob, _ policy: TrustPolicy, arn: ARN?, _ parameters: RequestParameters) -> PolicyEvaluation? {
+        let token = IDToken(header: .object([]), claims: job.claims)
+        guard let prefix = token.providerPrefix else { return nil }
+        let caller = CallerPrincipal(providerURL: prefix, partition: arn?.partition, account: arn?.account)
+        return PolicyEvaluator.evaluate(policy, caller: caller, action: Diagnoser.action, context: RequestContext(token: token, request: parameters))
+    }
+
+    /// The trust policy's own refusal of a job (every later check can only refuse too), and whether it allows.
+    static func trustPolicyAlone(_ job: WitnessJob, _ policy: TrustPolicy, arn: ARN?, _ parameters: RequestParameters) -> (Row?, Bool) {
+        guard let eval = trustPolicy(job, policy, arn: arn, parameters), let decision = eval.knownDecision else { return (nil, false) }
+        guard decision != .allow else { return (nil, true) }
+        var r = Row(witness: job, decision: .deny, cause: nil, why: "refused by the trust policy", statement: nil, place: "", undocumented: [])
+        r.denying = eval.statements.filter { $0.statement.effect == .deny && $0.applies }.map(\.statement.index)
+        return (r, false)
+    }
+
+    /// An admitted job, as the walk would report it once every job-independent check has passed.
+    static func allowedRow(_ job: WitnessJob, _ policy: TrustPolicy, arn: ARN?, _ parameters: RequestParameters) -> Row? {
+        guard let eval = trustPolicy(job, policy, arn: arn, parameters), eval.knownDecision == .allow else { return nil }
+        let allows = eval.statements.filter { $0.statement.effect == .allow && $0.applies }
+        let first = allows.first?.statement
+        var r = Row(witness: job, decision: .allow, cause: nil, why: "allowed by " + (first.map(name) ?? "the trust policy"), statement: first?.index,
+                    place: first.map(name) ?? "", undocumented: [])
+        r.applying = allows.map(\.statement.index)
+        return r
     }
 
     static func row(_ job: WitnessJob, _ d: Diagnosis) -> Row {

@@ -18,7 +18,7 @@ public enum WitnessJobs {
         func add(_ kind: WitnessJob.Kind, _ label: String, _ change: (inout JobShape) -> Void) {
             var j = intended
             change(&j)
-            guard !jobs.contains(where: { $0.job.claims == j.claims }) else { return }
+            guard !jobs.contains(where: { $0.job == j }) else { return }
             jobs.append(WitnessJob(kind: kind, label: label, job: j))
         }
         let otherBranch = intended.ref == "feature/witness" ? "feature/other-witness" : "feature/witness"
