@@ -72,13 +72,26 @@ private struct Grammar {
 
     var documentName: String { kind == .trust ? "a trust policy" : "a resource control policy" }
     var operatorCache: [(text: String, op: ConditionOperator)] = []
+    /// The document repeats a key somewhere: every object is then read last-wins, as the AWS CLI
+    /// (and any JSON client that keeps the last value) sends it.
+    var hasDuplicates = false
+
+    /// An object's members as a last-wins client keeps them: a key's last occurrence, in its place.
+    func kept(_ members: [JSONMember]) -> [JSONMember] {
+        guard hasDuplicates, members.count > 1 else { return members }
+        var later = Set<String>()
+        var out: [JSONMember] = []
+        for m in members.reversed() where later.insert(m.key).inserted { out.append(m) }
+        return out.reversed()
+    }
 
     func invalid(_ message: String, _ range: SourceRange) -> PolicyInvalid {
         PolicyInvalid(message: message, range: source.lineRange(range))
     }
 
     mutating func policy(_ root: JSONNode, duplicates: [JSONDuplicateKey]) throws(PolicyInvalid) -> TrustPolicy {
-        guard let members = root.members else {
+        hasDuplicates = !duplicates.isEmpty
+        guard let members = root.members.map(kept) else {
             throw invalid("\(documentName) is a JSON object, this is \(root.value.kindName)", root.range)
         }
         var version: String?
@@ -204,7 +217,7 @@ private struct Grammar {
     }
 
     mutating func statement(_ node: JSONNode, index: Int) throws(PolicyInvalid) -> PolicyStatement {
-        guard let members = node.members else { throw invalid("statement \(index) must be an object, not \(node.value.kindName)", node.range) }
+        guard let members = node.members.map(kept) else { throw invalid("statement \(index) must be an object, not \(node.value.kindName)", node.range) }
         var sid: String?
         var effect: Effect?
         var principal: PrincipalSpec?
@@ -257,7 +270,7 @@ private struct Grammar {
             guard s == "*" else { throw invalid("\"Principal\" as a string must be \"*\"; name a provider as {\"Federated\": \"arn:…:oidc-provider/…\"}", node.range) }
             return .wildcard(node.range)
         }
-        guard let members = node.members else { throw invalid("\"Principal\" must be an object or \"*\"", node.range) }
+        guard let members = node.members.map(kept) else { throw invalid("\"Principal\" must be an object or \"*\"", node.range) }
         var entries: [PrincipalEntry] = []
         for m in members {
             switch m.key {
@@ -308,7 +321,7 @@ private struct Grammar {
     }
 
     mutating func conditionBlock(_ node: JSONNode) throws(PolicyInvalid) -> [ConditionClause] {
-        guard let ops = node.members else { throw invalid("\"Condition\" must be an object of operators", node.range) }
+        guard let ops = node.members.map(kept) else { throw invalid("\"Condition\" must be an object of operators", node.range) }
         var clauses: [ConditionClause] = []
         clauses.reserveCapacity(ops.reduce(0) { $0 + ($1.value.members?.count ?? 0) })
         for opMember in ops {
@@ -323,7 +336,7 @@ private struct Grammar {
                     throw invalid("the Null operator cannot take ForAnyValue:/ForAllValues: (Access Analyzer: NULL_WITH_QUALIFIER)", opMember.keyRange)
                 }
             }
-            guard let keys = opMember.value.members else {
+            guard let keys = opMember.value.members.map(kept) else {
                 throw invalid("\"\(opMember.key)\" must map condition keys to values, not \(opMember.value.value.kindName)", opMember.value.range)
             }
             if keys.isEmpty { throw invalid("\"\(opMember.key)\" holds no condition key", opMember.value.range) }
