@@ -119,6 +119,25 @@ public struct WhatIf: Sendable {
     public static let fields = ["project path", "ref", "ref type", "audience", "issuer"]
     public var values: [String]
     public var selected = 0
+    /// The claims the edits apply to: a witness job's (from the matrix), else the real token's.
+    public var base: PlainJSON? = nil
+    /// Where Esc returns: the matrix the job came from, or the real diagnosis.
+    public var fromMatrix = false
+
+    init(values: [String], base: PlainJSON? = nil, fromMatrix: Bool = false) {
+        self.values = values
+        self.base = base
+        self.fromMatrix = fromMatrix
+    }
+
+    /// The fields of a token's claims (its `sub` components first).
+    init(claims: PlainJSON, base: PlainJSON? = nil, fromMatrix: Bool = false) {
+        let sub = claims["sub"]?.string.flatMap(SubClaim.init)
+        let aud: String? = claims["aud"]?.string ?? { if case .array(let a)? = claims["aud"] { return a.first?.string }; return nil }()
+        self.init(values: [sub?.value("project_path") ?? claims["project_path"]?.string ?? "", sub?.value("ref") ?? claims["ref"]?.string ?? "",
+                           sub?.value("ref_type") ?? claims["ref_type"]?.string ?? "", aud ?? "", claims["iss"]?.string ?? ""],
+                  base: base, fromMatrix: fromMatrix)
+    }
 }
 
 /// The whole TUI state. `update` is the only way it changes; `render` only reads it.
@@ -193,6 +212,12 @@ public struct AppModel: Sendable {
     }
 
     public var demoVerdicts: [Diagnosis] = []
+
+    // The matrix: witness jobs of the diagnosed policy, or of the selected role
+    public var matrix: AdmissionMatrix?
+    public var matrixIndex = 0
+    /// The screen the matrix was opened from (diagnosis or roles).
+    public var matrixFrom = ScreenKind.diagnosis
 
     // Roles (audit)
     public var audit: AuditReport?
@@ -381,10 +406,14 @@ public struct AppModel: Sendable {
             case .pageDown: roleIndex = min(max(0, shownRoles.count - 1), roleIndex + 10)
             case .pageUp: roleIndex = max(0, roleIndex - 10)
             case .char("r"): rolesByName.toggle(); roleIndex = 0
+            case .char("m"):
+                guard roleIndex < shownRoles.count, let m = shownRoles[roleIndex].matrix else { message = "this role's policy could not be read"; return [] }
+                openMatrix(m, from: .roles)
             case .char("q"), .escape, .ctrl("c"): return [.quit]
             default: break
             }
             return []
+        case .matrix: return handleMatrix(key)
         case .inputs: return handleInputs(key)
         case .diagnosis: return handleDiagnosis(key)
         case .whatIf: return handleWhatIf(key)
@@ -525,10 +554,11 @@ public struct AppModel: Sendable {
         case .char("G"), .end: if pane == .walk { selected = max(0, count - 1) } else if pane == .policy { policyScroll = max(0, (diagnosis?.role?.policy.source.lineCount ?? 1) - 1) }
         case .char("w"):
             guard let t = diagnosis?.token else { message = "what-if needs a readable token"; return [] }
-            let sub = t.subject.flatMap(SubClaim.init)
-            whatIf = WhatIf(values: [sub?.value("project_path") ?? t.claims["project_path"]?.string ?? "", sub?.value("ref") ?? t.claims["ref"]?.string ?? "",
-                                     sub?.value("ref_type") ?? t.claims["ref_type"]?.string ?? "", t.audiences?.first ?? "", t.issuer ?? ""])
+            whatIf = WhatIf(claims: t.claims)
             screen = .whatIf
+        case .char("m"):
+            guard let r = request, let d = realDiagnosis, let role = d.role else { message = "the matrix needs a readable trust policy"; return [] }
+            openMatrix(AdmissionMatrix.evaluate(r, role: role, token: d.token, clientIDs: d.providers.flatMap { $0.clientIDs ?? [] }), from: .diagnosis)
         case .char("o"): screen = .inputs
         case .char("f"):
             message = nil
@@ -539,9 +569,51 @@ public struct AppModel: Sendable {
         return []
     }
 
+    mutating func openMatrix(_ m: AdmissionMatrix, from: ScreenKind) {
+        matrix = m
+        matrixIndex = 0
+        matrixFrom = from
+        screen = .matrix
+    }
+
+    mutating func handleMatrix(_ key: KeyEvent) -> [ScreenEffect] {
+        let count = matrix?.rows.count ?? 0
+        switch key {
+        case .down, .char("j"): matrixIndex = min(max(0, count - 1), matrixIndex + 1)
+        case .up, .char("k"): matrixIndex = max(0, matrixIndex - 1)
+        case .pageDown: matrixIndex = min(max(0, count - 1), matrixIndex + 10)
+        case .pageUp: matrixIndex = max(0, matrixIndex - 10)
+        case .char("g"), .home: matrixIndex = 0
+        case .char("G"), .end: matrixIndex = max(0, count - 1)
+        case .escape: screen = matrixFrom
+        case .enter:
+            // The selected witness job becomes a what-if: its claims, diagnosed; Esc comes back here.
+            guard let m = matrix, matrixIndex < m.rows.count, let base = m.base ?? request else { return [] }
+            let job = m.rows[matrixIndex].witness
+            if request == nil { request = base }
+            whatIf = WhatIf(claims: job.claims, base: job.claims, fromMatrix: true)
+            var r = base
+            r.token = .init(text: job.claims.jsonText, source: "witness: \(job.label)")
+            r.jwks = nil
+            r.observed = nil
+            diagnosis = Diagnoser.diagnose(r)
+            selected = primaryItemIndex
+            scrollToSelection()
+            screen = .whatIf
+        case .char("q"), .ctrl("c"): return [.quit]
+        default: break
+        }
+        return []
+    }
+
     mutating func handleWhatIf(_ key: KeyEvent) -> [ScreenEffect] {
         guard var w = whatIf else { screen = .diagnosis; return [] }
         switch key {
+        case .escape where w.fromMatrix:
+            diagnosis = realDiagnosis
+            whatIf = nil
+            screen = .matrix
+            return []
         case .escape:
             diagnosis = realDiagnosis
             whatIf = nil
@@ -563,9 +635,10 @@ public struct AppModel: Sendable {
 
     /// Re-runs the engine on the real token with the edited claims; the signature is no longer the issuer's.
     mutating func rediagnoseWhatIf() {
-        guard let w = whatIf, let r = request, let t = realDiagnosis?.token else { return }
+        guard let w = whatIf, let r = request, let claims = w.base ?? realDiagnosis?.token?.claims else { return }
+        let header = realDiagnosis?.token?.header ?? .object([.init(key: "alg", value: .string("RS256")), .init(key: "typ", value: .string("JWT"))])
         var pairs: [PlainJSON.Pair] = []
-        if case .object(let ps) = t.claims { pairs = ps }
+        if case .object(let ps) = claims { pairs = ps }
         func set(_ k: String, _ v: String) {
             if let i = pairs.firstIndex(where: { $0.key == k }) { pairs[i].value = .string(v) } else { pairs.append(.init(key: k, value: .string(v))) }
         }
@@ -576,7 +649,7 @@ public struct AppModel: Sendable {
         set("aud", aud)
         set("iss", iss)
         // Keep the token's own sub format, replacing just the components being edited.
-        if let sub = t.subject, var parsed = SubClaim(sub) {
+        if let sub = claims["sub"]?.string, var parsed = SubClaim(sub) {
             for i in parsed.components.indices {
                 switch parsed.components[i].name {
                 case "project_path": parsed.components[i].value = path
@@ -587,7 +660,7 @@ public struct AppModel: Sendable {
             }
             set("sub", parsed.components.map { "\($0.name):\($0.value)" }.joined(separator: ":"))
         }
-        let token = IDToken.placeholderCompact(header: t.header, claims: .object(pairs), note: "what-if: not signed")
+        let token = IDToken.placeholderCompact(header: header, claims: .object(pairs), note: "what-if: not signed")
         var changed = r
         changed.token = .init(text: token, source: "what-if")
         changed.jwks = nil

@@ -7,19 +7,19 @@ public struct Binding: Sendable {
 }
 
 public enum ScreenKind: String, Sendable, CaseIterable {
-    case inputs, diagnosis, whatIf = "what-if", fix, demoPicker = "demos", roles, help
+    case inputs, diagnosis, whatIf = "what-if", fix, demoPicker = "demos", roles, matrix, help
 }
 
 public enum KeyMap {
     public static let all: [Binding] = [
-        Binding(keys: "?", label: "help", help: "this help", screens: [.inputs, .diagnosis, .whatIf, .fix, .demoPicker, .roles]),
-        Binding(keys: "q", label: "quit", help: "quit", screens: [.inputs, .diagnosis, .fix, .demoPicker, .roles, .help]),
-        Binding(keys: "↑↓ j/k", label: "move", help: "move the selection", screens: [.inputs, .diagnosis, .demoPicker, .roles, .help]),
+        Binding(keys: "?", label: "help", help: "this help", screens: [.inputs, .diagnosis, .whatIf, .fix, .demoPicker, .roles, .matrix]),
+        Binding(keys: "q", label: "quit", help: "quit", screens: [.inputs, .diagnosis, .fix, .demoPicker, .roles, .matrix, .help]),
+        Binding(keys: "↑↓ j/k", label: "move", help: "move the selection", screens: [.inputs, .diagnosis, .demoPicker, .roles, .matrix, .help]),
         Binding(keys: "r", label: "sort", help: "roles: sort by risk or by name", screens: [.roles]),
         Binding(keys: "↑↓", label: "field", help: "what-if: choose the claim to edit; type to change it, Backspace deletes", screens: [.whatIf]),
         Binding(keys: "PgUp/PgDn g/G", label: "scroll", help: "scroll a page, go to the top or bottom", screens: [.diagnosis, .help]),
         Binding(keys: "Tab", label: "pane", help: "next pane (walk, token, policy); Shift-Tab goes back", screens: [.diagnosis]),
-        Binding(keys: "Enter", label: "open", help: "open the selected demo, or diagnose the inputs", screens: [.inputs, .demoPicker]),
+        Binding(keys: "Enter", label: "open", help: "open the selected demo, diagnose the inputs, or try the selected witness job as a what-if", screens: [.inputs, .demoPicker, .matrix]),
         Binding(keys: "l", label: "load file", help: "load the selected slot from a file (Tab completes the path)", screens: [.inputs]),
         Binding(keys: "e", label: "env var", help: "fill the selected slot from an environment variable", screens: [.inputs]),
         Binding(keys: "i", label: "type", help: "type or paste into the selected slot; Esc ends", screens: [.inputs]),
@@ -28,7 +28,8 @@ public enum KeyMap {
         Binding(keys: "f", label: "fix", help: "show the fix for the selected finding as a diff of the policy", screens: [.diagnosis]),
         Binding(keys: "s", label: "save", help: "write the corrected policy to a file you name (asks before overwriting)", screens: [.fix]),
         Binding(keys: "o", label: "inputs", help: "back to the inputs", screens: [.diagnosis]),
-        Binding(keys: "Esc", label: "back", help: "back out (what-if returns to the real token)", screens: [.whatIf, .fix, .help, .demoPicker, .diagnosis]),
+        Binding(keys: "m", label: "matrix", help: "who else the policy admits: witness jobs (other branch, tag, MR, fork, other projects), each evaluated", screens: [.diagnosis, .roles]),
+        Binding(keys: "Esc", label: "back", help: "back out (what-if returns to the real token)", screens: [.whatIf, .fix, .help, .demoPicker, .diagnosis, .matrix]),
     ]
 
     public static func statusLine(for screen: ScreenKind) -> [Binding] { all.filter { $0.screens.contains(screen) } }

@@ -17,6 +17,7 @@ public enum Render {
         case .inputs: InputsScreen.draw(&c, m)
         case .fix: FixScreen.draw(&c, m)
         case .roles: RolesScreen.draw(&c, m)
+        case .matrix: MatrixScreen.draw(&c, m)
         case .demoPicker: DemoPickerScreen.draw(&c, m)
         case .help: HelpScreen.draw(&c, m)
         }

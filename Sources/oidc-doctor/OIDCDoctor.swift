@@ -293,7 +293,8 @@ struct Audit: ParsableCommand {
             }
             let params = RequestParameters(roleArn: roleArn, at: at.flatMap(TimeText.parse) ?? Int64(Date().timeIntervalSince1970), sourceIp: sourceIp)
             var report = Auditor.audit(sources, token: tokenInput, providers: providerInputs, parameters: params, rcps: rcps, terraform: terraform,
-                                       template: try template.settings(), matrix: matrix)
+                                       // The roles list on a terminal opens each role's matrix (`m`): every row walked whole.
+                                       template: try template.settings(), matrix: matrix || format == nil)
             report.unreadable = unreadable + report.unreadable
             let print = { (format: OutputFormat) in
                 let text: String

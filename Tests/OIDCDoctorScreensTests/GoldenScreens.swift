@@ -44,7 +44,7 @@ enum Golden {
         ]
         let text = #"{"Roles": ["# + roles.joined(separator: ", ") + "]}"
         return Auditor.audit([.init(text: text, source: "roles.json")], token: .init(text: DemoScenario.main.token, source: "token"), providers: [],
-                             parameters: RequestParameters(at: DemoScenario.main.at))
+                             parameters: RequestParameters(at: DemoScenario.main.at), matrix: true)
     }
 
     /// Every named state the goldens hold; the tmux tests drive the real binary into some of them.
@@ -72,11 +72,19 @@ enum Golden {
             for _ in 0..<"feature/login".count { _ = whatIf.update(.key(.backspace)) }
             for ch in "main" { _ = whatIf.update(.key(.char(ch))) }
             out.append(("what-if-\(size)", whatIf, w, h))
+            var matrix = AppModel(request: DemoScenario.all[2].request, title: "demo other-branch")
+            _ = matrix.update(.key(.char("m")))
+            _ = matrix.update(.key(.down))
+            out.append(("matrix-\(size)", matrix, w, h))
             var fix = AppModel(request: DemoScenario.main.request, title: "demo wildcard-equals")
             _ = fix.update(.key(.char("f")))
             out.append(("fix-\(size)", fix, w, h))
         }
         out.append(("roles-80x24", AppModel.roles(Golden.sampleAudit), 80, 24))
+        var roleMatrix = AppModel.roles(Golden.sampleAudit)
+        roleMatrix.roleIndex = roleMatrix.shownRoles.firstIndex { $0.name == "group-readonly" } ?? 0
+        _ = roleMatrix.update(.key(.char("m")))
+        out.append(("matrix-roles-80x24", roleMatrix, 80, 24))
         out.append(("too-small-60x20", AppModel(request: DemoScenario.main.request, title: "demo"), 60, 20))
         out.append(("diagnosis-ascii-80x24", AppModel(request: DemoScenario.all[2].request, title: "demo other-branch", glyphs: .ascii), 80, 24))
         return out

@@ -4,6 +4,32 @@ import Testing
 @testable import OIDCDoctorScreens
 
 @Suite struct ModelTests {
+    /// `m` opens the matrix of the diagnosed policy; Enter tries the selected witness job as a
+    /// what-if (the verdict the matrix row shows), Esc comes back to the matrix, then to the diagnosis.
+    @Test func matrixRowsOpenAsWhatIf() throws {
+        var m = AppModel(request: DemoScenario.all[2].request, title: "demo other-branch")
+        #expect(m.diagnosis?.decision == .deny)
+        _ = m.update(.key(.char("m")))
+        #expect(m.screen == .matrix)
+        let rows = try #require(m.matrix?.rows)
+        #expect(rows.first?.witness.kind == .thisJob && rows.first?.decision == .deny)
+        let intended = try #require(rows.firstIndex { $0.witness.kind == .intended })
+        #expect(rows[intended].decision == .allow, "the policy admits branch main, the job it is meant for")
+        while m.matrixIndex < intended { _ = m.update(.key(.down)) }
+        _ = m.update(.key(.enter))
+        #expect(m.screen == .whatIf && m.diagnosis?.decision == .allow, "the what-if shows the row's verdict")
+        #expect(m.whatIf?.values.first == "mygroup/myproject" && m.whatIf?.values[1] == "main")
+        // Editing the witness's ref re-diagnoses from the witness's claims, not the real token's.
+        _ = m.update(.key(.down))
+        for _ in 0..<4 { _ = m.update(.key(.backspace)) }
+        for ch in "prod" { _ = m.update(.key(.char(ch))) }
+        #expect(m.diagnosis?.decision == .deny && m.diagnosis?.token?.claims["pipeline_source"] == .string("push"))
+        _ = m.update(.key(.escape))
+        #expect(m.screen == .matrix && m.diagnosis?.decision == .deny && m.diagnosis?.token?.subject?.hasSuffix("feature/login") == true)
+        _ = m.update(.key(.escape))
+        #expect(m.screen == .diagnosis)
+    }
+
     @Test func pasteIsDataNeverKeys() {
         var m = AppModel()
         let effects = m.update(.key(.paste("q?wq\nq")))

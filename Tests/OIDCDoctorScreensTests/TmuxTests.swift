@@ -133,6 +133,29 @@ func trimmed(_ rows: [String]) -> [String] {
         try s.waitFor("exit") { $0.contains { $0.hasPrefix("EXIT=0") } }
     }
 
+    /// `m` on the real binary draws the matrix the model draws; Enter opens a row as a what-if.
+    @Test(.enabled(if: available)) func matrixScreenEqualsItsGolden() throws {
+        let s = try TmuxSession("matrix", command: "\(TmuxSession.binary) demo other-branch")
+        _ = try s.waitFor("the diagnosis") { $0.contains { $0.contains("DENY") } }
+        try s.keys("m")
+        try s.keys("j")
+        var model = AppModel(request: DemoScenario.all[2].request, title: "demo other-branch")
+        _ = model.update(.key(.char("m")))
+        _ = model.update(.key(.down))
+        let golden = Render.canvas(model, width: 80, height: 24).rows()
+        let rows = try s.waitFor("the matrix") { trimmed($0) == trimmed(golden) }
+        #expect(trimmed(rows) == trimmed(golden))
+        try s.keys("Enter")
+        _ = try s.waitFor("the what-if of the intended job") { $0.contains { $0.contains("WHAT-IF") } }
+        // In the what-if, letters are typed into the claim: Esc back to the matrix, Esc to the diagnosis.
+        try s.keys("Escape")
+        _ = try s.waitFor("the matrix again") { $0.contains { $0.contains("who else this policy admits") } }
+        try s.keys("Escape")
+        _ = try s.waitFor("the diagnosis again") { $0.contains { $0.contains("DENY") } && !$0.contains { $0.contains("who else") } }
+        try s.keys("q")
+        try s.waitFor("exit") { $0.contains { $0.hasPrefix("EXIT=") } }
+    }
+
     /// Monochrome, NO_COLOR and a non-UTF-8 locale lose nothing: the same characters (ASCII glyphs without UTF-8).
     @Test(.enabled(if: available), arguments: [["TERM": "vt100"], ["NO_COLOR": "1"], ["TERM": "screen"], ["LANG": "C", "LC_ALL": "C"]])
     func plainTerminalsShowTheSameScreen(_ env: [String: String]) throws {

@@ -170,11 +170,12 @@ enum Admits {
         // Broadest first: a list of roles shows one phrase, and it should be the one that matters.
         let order: [WitnessJob.Kind] = [.otherInstance, .otherGroup, .forkMergeRequest, .subgroupProject, .siblingProject, .extendedPath,
                                         .beyondWildcard, .tag, .otherBranch, .mergeRequest, .unprotectedRef, .intended, .thisJob]
-        let rows = m.admitted.enumerated().sorted { a, b in
-            let (x, y) = (order.firstIndex(of: a.element.witness.kind) ?? 0, order.firstIndex(of: b.element.witness.kind) ?? 0)
-            return x != y ? x < y : a.offset < b.offset
-        }.map(\.element)
-        return rows.map { r in
+        let admitted = m.admitted
+        let ranked = admitted.indices.sorted { a, b in
+            let (x, y) = (order.firstIndex(of: admitted[a].witness.kind) ?? 0, order.firstIndex(of: admitted[b].witness.kind) ?? 0)
+            return x != y ? x < y : a < b
+        }
+        return ranked.map { admitted[$0] }.map { r in
             let j = r.witness.job
             let on = " on \(j.host)"
             switch r.witness.kind {

@@ -4,7 +4,9 @@ public struct RequestParameters: Sendable, Hashable {
     public var sessionName: String?
     public var durationSeconds: Int?
     /// Unix seconds; every time check uses it (`--at`).
-    public var at: Int64
+    public var at: Int64 { didSet { atText = TimeText.iso(at) } }
+    /// `at` as `aws:CurrentTime` holds it, formatted once (an audit builds a context per witness job).
+    public private(set) var atText: String
     /// The address the call comes from as AWS sees it (`--source-ip`): the runner's public IP.
     public var sourceIp: String?
 
@@ -13,6 +15,7 @@ public struct RequestParameters: Sendable, Hashable {
         self.sessionName = sessionName
         self.durationSeconds = durationSeconds
         self.at = at
+        atText = TimeText.iso(at)
         self.sourceIp = sourceIp
     }
 
@@ -79,7 +82,7 @@ public struct RequestContext: Sendable {
         }
         if let si = token.sourceIdentity { add("sts:SourceIdentity", [si], claim: "https://aws.amazon.com/source_identity") }
         // Request-time keys: present per the global-key docs, UNCONFIRMED for this unauthenticated call.
-        add("aws:CurrentTime", [TimeText.iso(request.at)])
+        add("aws:CurrentTime", [request.atText])
         add("aws:EpochTime", [String(request.at)])
         // "Always present in the request context, except when the requester uses a VPC endpoint" (global
         // keys); this tool knows it only when told.

@@ -20,6 +20,9 @@ public struct AdmissionMatrix: Sendable {
     }
 
     public var rows: [Row]
+    /// The request the rows were diagnosed with (role, providers, parameters), kept when every row was
+    /// walked whole, so that a screen can open one of them as a what-if.
+    public var base: DiagnosisRequest?
 
     public var admitted: [Row] { rows.filter { $0.decision == .allow } }
     /// No witness is admitted and none is left open by an unknown.
@@ -56,19 +59,19 @@ public struct AdmissionMatrix: Sendable {
         let alone = request.providers.isEmpty && role.providers.isEmpty && request.rcps.isEmpty && request.parsedRCPs.isEmpty
         var walkedAllow: Bool?
         var rows = jobs.map { job -> Row in
-            guard quick else { return full(job) }
-            let (row, allows) = trustPolicyAlone(job, role.policy, arn: arn, request.parameters)
-            if let row { return row }
-            if allows, alone, walkedAllow == true, let fast = allowedRow(job, role.policy, arn: arn, request.parameters) { return fast }
+            guard quick, let eval = trustPolicy(job, role.policy, arn: arn, request.parameters), let decision = eval.knownDecision else { return full(job) }
+            if decision != .allow { return refused(job, eval) }
+            if alone, walkedAllow == true { return allowed(job, eval) }
             let walked = full(job)
-            if allows, walkedAllow == nil { walkedAllow = walked.decision == .allow }
+            if walkedAllow == nil { walkedAllow = walked.decision == .allow }
             return walked
         }
-        if quick, let i = rows.firstIndex(where: { $0.decision == .deny && [.thisJob, .intended].contains($0.witness.kind) }) ?? rows.firstIndex(where: { $0.decision == .deny }),
+        // The nearest refusal is put in words only when nobody gets in (trust.never-assumable).
+        if quick, rows.allSatisfy({ $0.decision == .deny }), let i = rows.firstIndex(where: { $0.decision == .deny && [.thisJob, .intended].contains($0.witness.kind) }) ?? rows.firstIndex(where: { $0.decision == .deny }),
            rows[i].cause == nil {
             rows[i] = full(rows[i].witness)
         }
-        return AdmissionMatrix(rows: rows)
+        return AdmissionMatrix(rows: rows, base: causes ? base : nil)
     }
 
     /// The trust policy evaluated as the walk evaluates it (same context, same caller).
@@ -79,18 +82,15 @@ public struct AdmissionMatrix: Sendable {
         return PolicyEvaluator.evaluate(policy, caller: caller, action: Diagnoser.action, context: RequestContext(token: token, request: parameters))
     }
 
-    /// The trust policy's own refusal of a job (every later check can only refuse too), and whether it allows.
-    static func trustPolicyAlone(_ job: WitnessJob, _ policy: TrustPolicy, arn: ARN?, _ parameters: RequestParameters) -> (Row?, Bool) {
-        guard let eval = trustPolicy(job, policy, arn: arn, parameters), let decision = eval.knownDecision else { return (nil, false) }
-        guard decision != .allow else { return (nil, true) }
+    /// The trust policy's own refusal of a job: every later check can only refuse too.
+    static func refused(_ job: WitnessJob, _ eval: PolicyEvaluation) -> Row {
         var r = Row(witness: job, decision: .deny, cause: nil, why: "refused by the trust policy", statement: nil, place: "", undocumented: [])
         r.denying = eval.statements.filter { $0.statement.effect == .deny && $0.applies }.map(\.statement.index)
-        return (r, false)
+        return r
     }
 
     /// An admitted job, as the walk would report it once every job-independent check has passed.
-    static func allowedRow(_ job: WitnessJob, _ policy: TrustPolicy, arn: ARN?, _ parameters: RequestParameters) -> Row? {
-        guard let eval = trustPolicy(job, policy, arn: arn, parameters), eval.knownDecision == .allow else { return nil }
+    static func allowed(_ job: WitnessJob, _ eval: PolicyEvaluation) -> Row {
         let allows = eval.statements.filter { $0.statement.effect == .allow && $0.applies }
         let first = allows.first?.statement
         var r = Row(witness: job, decision: .allow, cause: nil, why: "allowed by " + (first.map(name) ?? "the trust policy"), statement: first?.index,

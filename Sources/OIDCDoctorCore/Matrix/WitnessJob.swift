@@ -1,6 +1,13 @@
 /// A GitLab job made up to probe a trust policy: a concrete claim set, and the class of jobs it
 /// stands for. The matrix evaluates each one with the same engine as `check`.
-public struct WitnessJob: Sendable, Hashable {
+/// A class: matrix rows are copied and sorted, and a job with its claims is a large value.
+public final class WitnessJob: Sendable, Hashable {
+    public static func == (a: WitnessJob, b: WitnessJob) -> Bool { a.kind == b.kind && a.label == b.label && a.claims == b.claims }
+    public func hash(into h: inout Hasher) {
+        h.combine(kind)
+        h.combine(label)
+    }
+
     /// The classes of jobs a trust policy's conditions can tell apart (DESIGN §8, issue 8).
     public enum Kind: String, Sendable, CaseIterable {
         /// The token given to `check`, its claims as they are.
@@ -19,21 +26,18 @@ public struct WitnessJob: Sendable, Hashable {
         case beyondWildcard = "beyond-wildcard"
     }
 
-    public var kind: Kind
-    public var label: String
-    public var job: JobShape
-    /// The token's own claims, for the job at hand.
-    public var given: PlainJSON?
+    public let kind: Kind
+    public let label: String
+    public let job: JobShape
+    /// The claims GitLab would put in this job's ID token (the token's own, for the job at hand).
+    public let claims: PlainJSON
 
     public init(kind: Kind, label: String, job: JobShape, given: PlainJSON? = nil) {
         self.kind = kind
         self.label = label
         self.job = job
-        self.given = given
+        claims = given ?? job.claims
     }
-
-    /// The claims GitLab would put in this job's ID token.
-    public var claims: PlainJSON { given ?? job.claims }
 }
 
 /// The parts of a GitLab job that decide its ID token's claims (reference gitlab-id-tokens §1.4, §2.1).
