@@ -95,6 +95,28 @@ import Testing
         #expect(admitted > rows / 20 && nobody > 0 && nobody < 60, "rows \(rows), admitted \(admitted), nobody \(nobody)")
     }
 
+    /// The matrix builds each job's request context without its claims: it must be the one the
+    /// token path builds from them, key for key (gitlab.com's extra keys included).
+    @Test func aJobsContextIsItsClaimsContext() throws {
+        for host in ["gitlab.example.com", "gitlab.com", "GitLab.Example.com"] {
+            let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/\#(host)"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringLike":{"\#(host):sub":"project_path:mygroup/*"},"StringEquals":{"\#(host):user_login":"alice","\#(host):aud":["a","b"]}}}]}"#
+            var params = RequestParameters(at: Fixtures.defaultAt, sourceIp: "203.0.113.9")
+            params.sessionName = "ci-job"
+            let jobs = WitnessJobs.derive(try RoleInput.read(policy).policy, at: Fixtures.defaultAt)
+            let first = RequestContext(job: jobs[0].job, lowerPrefix: jobs[0].job.host.lowercased(), request: params)
+            for job in jobs {
+                // Made anew, or the first job's context with this job's values (what the matrix does).
+                let fast = first.witness(job.job) ?? RequestContext(job: job.job, lowerPrefix: job.job.host.lowercased(), request: params)
+                if job.job.host == jobs[0].job.host { #expect(first.witness(job.job) != nil, "\(host) \(job.label): same host, same keys") }
+                let slow = RequestContext(token: IDToken(header: .object([]), claims: job.claims), request: params)
+                let f = Dictionary(uniqueKeysWithValues: fast.entries.map { ($0.key.lowercased(), $0) })
+                let s = Dictionary(uniqueKeysWithValues: slow.entries.map { ($0.key.lowercased(), $0) })
+                #expect(f == s, "\(host) \(job.label):\n\(f.keys.sorted())\n\(s.keys.sorted())")
+                #expect(fast.providerPrefix == slow.providerPrefix)
+            }
+        }
+    }
+
     @Test func theJobAtHandComesFirstWithItsOwnClaims() throws {
         let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/gitlab.example.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringLike":{"gitlab.example.com:sub":"project_path:mygroup/*:ref_type:branch:ref:main"}}}]}"#
         let token = try TokenReader.read(Fixtures.token(claims: Fixtures.claims(nil)))

@@ -81,7 +81,12 @@ private struct Walk {
         }
         // A template's own OIDC provider stands for --provider.
         if providerInputs.isEmpty, let own = role?.providers, !own.isEmpty { providerInputs = own }
-        readToken(r.token)
+        if let given = r.parsedToken {
+            token = given
+            step("token", .pass, "\(r.token.source): decoded claims (no JWT)")
+        } else {
+            readToken(r.token)
+        }
         if parameters.roleArn == nil, let arn = cloudTrail?.roleArn { parameters.roleArn = arn }
         let (partition, account) = roleAccount()
         readProviders(providerInputs, partition: partition, account: account)

@@ -30,6 +30,8 @@ public struct DiagnosisRequest: Sendable {
     public var terraform: TerraformFiles?
     /// For a CloudFormation template: parameters, conditions, region and stack name given.
     public var template = TemplateSettings()
+    /// A token already decoded (a witness job's claims): `token` is then only its name.
+    public var parsedToken: IDToken?
     /// Add the policy's `trust.*`/`policy.*` warnings (they never decide; the matrix leaves them out).
     public var lint = true
 

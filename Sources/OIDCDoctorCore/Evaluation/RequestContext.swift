@@ -89,8 +89,52 @@ public struct RequestContext: Sendable {
         if let ip = request.sourceIp { add("aws:SourceIp", [ip]) }
     }
 
-    private mutating func add(_ key: String, _ values: [String], multi: Bool = false, claim: String? = nil) {
-        let lower = key.lowercased()
+    /// The context of a witness job (the matrix): what `init(token:request:)` makes of `job.claims`,
+    /// without building and searching the claims. `prefix` is the job's host, `lowerPrefix` it lowercased.
+    init(job: JobShape, lowerPrefix: String, request: RequestParameters) {
+        let p = job.host
+        providerPrefix = p
+        entries.reserveCapacity(16)
+        add("\(p):sub", [job.sub], claim: "sub", lower: lowerPrefix + ":sub")
+        let multi = job.audiences.count > 1
+        add("\(p):aud", job.audiences, multi: multi, claim: "aud", lower: lowerPrefix + ":aud")
+        add("\(p):oaud", job.audiences, multi: multi, claim: "aud", lower: lowerPrefix + ":oaud")
+        if p == "gitlab.com" {
+            for (name, value) in job.stringClaims where Self.gitlabComKeys.contains(name) {
+                add("gitlab.com:\(name)", [value], claim: name, lower: "gitlab.com:" + name)
+            }
+        }
+        if let name = request.sessionName { add("sts:RoleSessionName", [name]) }
+        add("aws:CurrentTime", [request.atText], lower: "aws:currenttime")
+        add("aws:EpochTime", [String(request.at)], lower: "aws:epochtime")
+        if let ip = request.sourceIp { add("aws:SourceIp", [ip], lower: "aws:sourceip") }
+    }
+
+    /// This context (made by `init(job:…)` for a job of the same host and claim names) for another
+    /// job: the values replaced in place, keys and their index kept.
+    func witness(_ job: JobShape) -> RequestContext? {
+        guard job.host == providerPrefix, entries.count >= 3 else { return nil }
+        var c = self
+        c.entries[0].values = [job.sub]
+        let multi = job.audiences.count > 1
+        c.entries[1].values = job.audiences
+        c.entries[1].multiValued = multi
+        c.entries[2].values = job.audiences
+        c.entries[2].multiValued = multi
+        if job.host == "gitlab.com" {
+            let claims = job.stringClaims.filter { Self.gitlabComKeys.contains($0.0) }
+            let slots = c.entries.indices.filter { c.entries[$0].key.hasPrefix("gitlab.com:") && c.entries[$0].claim != "sub" && c.entries[$0].claim != "aud" }
+            guard claims.count == slots.count else { return nil }
+            for (i, (name, value)) in zip(slots, claims) {
+                guard c.entries[i].claim == name else { return nil }
+                c.entries[i].values = [value]
+            }
+        }
+        return c
+    }
+
+    private mutating func add(_ key: String, _ values: [String], multi: Bool = false, claim: String? = nil, lower given: String? = nil) {
+        let lower = given ?? key.lowercased()
         if let i = index[lower] {
             entries[i] = ContextEntry(key: key, values: values, multiValued: multi, claim: claim)
         } else {

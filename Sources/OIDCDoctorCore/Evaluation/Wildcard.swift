@@ -178,6 +178,26 @@ enum ASCII {
         return r ?? nil
     }
 
+    /// Whether `s` holds the ASCII text `needle`, byte for byte (no Unicode comparison needed).
+    static func contains(_ s: String, _ needle: StaticString) -> Bool {
+        let n = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        guard let first = n.first else { return true }
+        let found: Bool? = s.utf8.withContiguousStorageIfAvailable { b in
+            guard b.count >= n.count else { return false }
+            var i = 0
+            while i <= b.count - n.count {
+                if b[i] == first {
+                    var k = 1
+                    while k < n.count && b[i + k] == n[k] { k += 1 }
+                    if k == n.count { return true }
+                }
+                i += 1
+            }
+            return false
+        }
+        return found ?? s.utf8.split(separator: first, omittingEmptySubsequences: false).dropFirst().contains { $0.starts(with: n.dropFirst()) }
+    }
+
     /// `s.lowercased()`, returning `s` itself (no allocation) when it is already lower-case ASCII.
     static func lowercased(_ s: String) -> String {
         let alreadyLower = s.utf8.withContiguousStorageIfAvailable { b in

@@ -12,7 +12,9 @@ public struct CloudTrailEvent: Sendable {
 
     /// nil when the text is not a CloudTrail event (or a `Records` file holding one).
     public static func read(_ text: String) -> CloudTrailEvent? {
+        // Decoded claims are JSON objects too: only a text naming the event is parsed as one.
         guard text.utf8.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) == UInt8(ascii: "{"),
+              ASCII.contains(text, "\"AssumeRoleWithWebIdentity\""),
               let root = try? JSONReader.read(text, limits: .init(maxDepth: 64, maxBytes: 16 << 20)).root.plain else { return nil }
         var event = root
         if case .array(let records)? = root["Records"] {

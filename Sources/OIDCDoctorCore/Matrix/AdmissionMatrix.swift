@@ -47,7 +47,11 @@ public struct AdmissionMatrix: Sendable {
         base.lint = false
         let full = { (job: WitnessJob) -> Row in
             var r = base
-            r.token = .init(text: job.claims.jsonText, source: "witness:\(job.kind.rawValue)")
+            // The claims as TokenReader reads a decoded-claims input: no header, no signature.
+            var token = IDToken(header: .object([]), claims: job.claims)
+            token.claimsOnly = true
+            r.token = .init(text: "", source: "witness:\(job.kind.rawValue)")
+            r.parsedToken = token
             return row(job, Diagnoser.diagnose(r))
         }
         // Template branches are combined by the full walk only.
@@ -58,8 +62,10 @@ public struct AdmissionMatrix: Sendable {
         // policy's Allow decides the others.
         let alone = request.providers.isEmpty && role.providers.isEmpty && request.rcps.isEmpty && request.parsedRCPs.isEmpty
         var walkedAllow: Bool?
+        // One context per host, its values replaced for each job (the keys are the same).
+        var contexts: [String: RequestContext] = [:]
         var rows = jobs.map { job -> Row in
-            guard quick, let eval = trustPolicy(job, role.policy, arn: arn, request.parameters), let decision = eval.knownDecision else { return full(job) }
+            guard quick, let eval = trustPolicy(job, role.policy, arn: arn, request.parameters, contexts: &contexts), let decision = eval.knownDecision else { return full(job) }
             if decision != .allow { return refused(job, eval) }
             if alone, walkedAllow == true { return allowed(job, eval) }
             let walked = full(job)
@@ -75,11 +81,24 @@ public struct AdmissionMatrix: Sendable {
     }
 
     /// The trust policy evaluated as the walk evaluates it (same context, same caller).
-    static func trustPolicy(_ job: WitnessJob, _ policy: TrustPolicy, arn: ARN?, _ parameters: RequestParameters) -> PolicyEvaluation? {
-        let token = IDToken(header: .object([]), claims: job.claims)
-        guard let prefix = token.providerPrefix else { return nil }
+    static func trustPolicy(_ job: WitnessJob, _ policy: TrustPolicy, arn: ARN?, _ parameters: RequestParameters,
+                            contexts: inout [String: RequestContext]) -> PolicyEvaluation? {
+        let context: RequestContext
+        let prefix: String
+        if let given = job.given {
+            // The token at hand: its claims as they are.
+            let token = IDToken(header: .object([]), claims: given)
+            guard let p = token.providerPrefix else { return nil }
+            (prefix, context) = (p, RequestContext(token: token, request: parameters))
+        } else if let known = contexts[job.job.host]?.witness(job.job) {
+            (prefix, context) = (job.job.host, known)
+        } else {
+            let made = RequestContext(job: job.job, lowerPrefix: job.job.host.lowercased(), request: parameters)
+            contexts[job.job.host] = made
+            (prefix, context) = (job.job.host, made)
+        }
         let caller = CallerPrincipal(providerURL: prefix, partition: arn?.partition, account: arn?.account)
-        return PolicyEvaluator.evaluate(policy, caller: caller, action: Diagnoser.action, context: RequestContext(token: token, request: parameters))
+        return PolicyEvaluator.evaluate(policy, caller: caller, action: Diagnoser.action, context: context)
     }
 
     /// The trust policy's own refusal of a job: every later check can only refuse too.

@@ -2,7 +2,7 @@
 /// stands for. The matrix evaluates each one with the same engine as `check`.
 /// A class: matrix rows are copied and sorted, and a job with its claims is a large value.
 public final class WitnessJob: Sendable, Hashable {
-    public static func == (a: WitnessJob, b: WitnessJob) -> Bool { a.kind == b.kind && a.label == b.label && a.claims == b.claims }
+    public static func == (a: WitnessJob, b: WitnessJob) -> Bool { a.kind == b.kind && a.label == b.label && a.job == b.job && a.given == b.given }
     public func hash(into h: inout Hasher) {
         h.combine(kind)
         h.combine(label)
@@ -29,15 +29,18 @@ public final class WitnessJob: Sendable, Hashable {
     public let kind: Kind
     public let label: String
     public let job: JobShape
-    /// The claims GitLab would put in this job's ID token (the token's own, for the job at hand).
-    public let claims: PlainJSON
+    /// The token's own claims, for the job at hand.
+    public let given: PlainJSON?
 
     public init(kind: Kind, label: String, job: JobShape, given: PlainJSON? = nil) {
         self.kind = kind
         self.label = label
         self.job = job
-        claims = given ?? job.claims
+        self.given = given
     }
+
+    /// The claims GitLab would put in this job's ID token (the token's own, for the job at hand).
+    public var claims: PlainJSON { given ?? job.claims }
 }
 
 /// The parts of a GitLab job that decide its ID token's claims (reference gitlab-id-tokens §1.4, §2.1).
@@ -90,6 +93,18 @@ public struct JobShape: Sendable, Hashable {
     }
 
     public var claims: PlainJSON {
+        var out = stringClaims.map { PlainJSON.Pair(key: $0.0, value: .string($0.1)) }
+        out.append(.init(key: "iss", value: .string("https://" + host)))
+        out.append(.init(key: "iat", value: .number(String(issuedAt))))
+        out.append(.init(key: "nbf", value: .number(String(issuedAt - 5))))
+        out.append(.init(key: "exp", value: .number(String(issuedAt + 3600))))
+        out.append(.init(key: "sub", value: .string(sub)))
+        out.append(.init(key: "aud", value: audiences.count == 1 ? .string(audiences[0]) : .array(audiences.map(PlainJSON.string))))
+        return .object(out)
+    }
+
+    /// The string-valued claims, in the order GitLab writes them (`claims` without iss, times, sub and aud).
+    var stringClaims: [(String, String)] {
         var pairs: [(String, String)] = [
             ("namespace_id", namespaceID), ("namespace_path", namespacePath), ("project_id", projectID), ("project_path", projectPath),
             ("user_id", extra["user_id"] ?? "5"), ("user_login", extra["user_login"] ?? "deployer"),
@@ -100,14 +115,7 @@ public struct JobShape: Sendable, Hashable {
         ]
         for (k, v) in extra.sorted(by: { $0.key < $1.key }) where !pairs.contains(where: { $0.0 == k }) { pairs.append((k, v)) }
         if let jobProjectPath { pairs.append(("job_project_path", jobProjectPath)) }
-        var out = pairs.map { PlainJSON.Pair(key: $0.0, value: .string($0.1)) }
-        out.append(.init(key: "iss", value: .string("https://" + host)))
-        out.append(.init(key: "iat", value: .number(String(issuedAt))))
-        out.append(.init(key: "nbf", value: .number(String(issuedAt - 5))))
-        out.append(.init(key: "exp", value: .number(String(issuedAt + 3600))))
-        out.append(.init(key: "sub", value: .string(sub)))
-        out.append(.init(key: "aud", value: audiences.count == 1 ? .string(audiences[0]) : .array(audiences.map(PlainJSON.string))))
-        return .object(out)
+        return pairs
     }
 
     /// "branch main of mygroup/myproject", for labels.

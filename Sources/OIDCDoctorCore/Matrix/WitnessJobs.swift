@@ -210,20 +210,28 @@ public enum WitnessJobs {
     static func beyondWildcards(_ policy: TrustPolicy, intended: JobShape, besides taken: [WitnessJob]) -> [WitnessJob] {
         var out: [WitnessJob] = []
         // A stretch that lands on a job already in the matrix says nothing new: the next one is tried.
-        var seen = Set((taken.map(\.job)).map { "\($0.host) \($0.sub)" })
+        var seen: Set<String>?
         for s in policy.statements where s.effect == .allow {
             for url in TrustLint.oidcURLs(s) {
                 let subKey = url.lowercased() + ":sub"
                 for c in s.conditions where isPositive(c) && c.op.base.positive == .stringLike && c.keyLower == subKey {
-                    for v in c.values where Wildcard.hasWildcard(Wildcard.pattern(v.text, variables: policy.expandsVariables)) {
+                    for v in c.values {
                         let pattern = Wildcard.pattern(v.text, variables: policy.expandsVariables)
+                        guard Wildcard.hasWildcard(pattern) else { continue }
                         for stretch in stretches {
-                            let text = String(v.text.flatMap { $0 == "*" ? Array(stretch) : $0 == "?" ? ["9"] : [$0] })
-                            guard Wildcard.matches(text, pattern: pattern), let sub = SubClaim(text), isRealSub(sub) else { continue }
+                            // `*` and `?` are single bytes: the text is put together byte by byte.
+                            var bytes: [UInt8] = []
+                            bytes.reserveCapacity(v.text.utf8.count + stretch.utf8.count * 2)
+                            for b in v.text.utf8 {
+                                if b == 0x2A { bytes += stretch.utf8 } else if b == 0x3F { bytes.append(0x39) } else { bytes.append(b) }
+                            }
+                            let text = String(decoding: bytes, as: UTF8.self)
+                            guard let sub = SubClaim(text), isRealSub(sub), Wildcard.matches(text, pattern: pattern) else { continue }
+                            if seen == nil { seen = Set(taken.map { "\($0.job.host) \($0.job.sub)" }) }
                             var j = intended
                             j.host = url
                             apply(sub, to: &j)
-                            guard seen.insert("\(j.host) \(j.sub)").inserted else { continue }
+                            guard seen?.insert("\(j.host) \(j.sub)").inserted == true else { continue }
                             out.append(WitnessJob(kind: .beyondWildcard, label: "beyond \(v.text.debugDescription): \(j.words)", job: j))
                             break
                         }

@@ -142,19 +142,50 @@ public enum JSONReport {
 
     /// Two-space indented JSON; every string escaped so control characters never reach a terminal.
     public static func pretty(_ v: PlainJSON, indent: String = "") -> String {
+        var out = ""
+        pretty(v, indent: indent, into: &out)
+        return out
+    }
+
+    /// `pretty` written into one string (an audit of thousands of roles is one large document).
+    static func pretty(_ v: PlainJSON, indent: String, into out: inout String) {
         let inner = indent + "  "
         switch v {
         case .object(let pairs):
-            if pairs.isEmpty { return "{}" }
-            return "{\n" + pairs.map { inner + JSONText.quote($0.key) + ": " + pretty($0.value, indent: inner) }.joined(separator: ",\n") + "\n" + indent + "}"
-        case .array(let items):
-            if items.isEmpty { return "[]" }
-            if items.allSatisfy({ if case .object = $0 { return false }; if case .array = $0 { return false }; return true }) {
-                return "[" + items.map { pretty($0) }.joined(separator: ", ") + "]"
+            if pairs.isEmpty { out += "{}"; return }
+            out += "{\n"
+            for (i, p) in pairs.enumerated() {
+                if i > 0 { out += ",\n" }
+                out += inner
+                out += JSONText.quote(p.key)
+                out += ": "
+                pretty(p.value, indent: inner, into: &out)
             }
-            return "[\n" + items.map { inner + pretty($0, indent: inner) }.joined(separator: ",\n") + "\n" + indent + "]"
+            out += "\n"
+            out += indent
+            out += "}"
+        case .array(let items):
+            if items.isEmpty { out += "[]"; return }
+            if items.allSatisfy({ if case .object = $0 { return false }; if case .array = $0 { return false }; return true }) {
+                out += "["
+                for (i, item) in items.enumerated() {
+                    if i > 0 { out += ", " }
+                    item.write(to: &out)
+                }
+                out += "]"
+                return
+            }
+            out += "[\n"
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += ",\n" }
+                out += inner
+                pretty(item, indent: inner, into: &out)
+            }
+            out += "\n"
+            out += indent
+            out += "]"
         default:
-            return v.jsonText
+            v.write(to: &out)
         }
     }
 }
