@@ -58,6 +58,7 @@ struct Check: ParsableCommand {
     @Option(help: "For a Terraform --policy: a .tfvars or .tfvars.json file, as terraform -var-file; repeatable.") var varFile: [String] = []
     @OptionGroup var template: TemplateOptions
     @Flag(help: "Also evaluate witness jobs (other branch, tag, MR, fork, sibling project, …) against the policy: who else it admits.") var matrix = false
+    @OptionGroup var migration: MigrationOptions
     @Option(help: "text, json or markdown.") var format: OutputFormat = .text
 
     func validate() throws {
@@ -97,27 +98,35 @@ struct Check: ParsableCommand {
             throw ExitCode(2)
         }
         let diagnosis = Diagnoser.diagnose(request)
-        let witnesses = matrix ? diagnosis.role.map { AdmissionMatrix.evaluate(request, role: $0, token: diagnosis.token, clientIDs: diagnosis.providers.flatMap { $0.clientIDs ?? [] }) } : nil
-        Report.print(diagnosis, format: format, policyName: policy, matrix: witnesses)
+        let clientIDs = diagnosis.providers.flatMap { $0.clientIDs ?? [] }
+        let witnesses = matrix ? diagnosis.role.map { AdmissionMatrix.evaluate(request, role: $0, token: diagnosis.token, clientIDs: clientIDs) } : nil
+        var moved: (SubMigration, SubMigration.Outcome)?
+        if let m = try migration.migration(token: diagnosis.token), let role = diagnosis.role {
+            moved = (m, m.evaluate(request, role: role, token: diagnosis.token, clientIDs: clientIDs))
+        }
+        Report.print(diagnosis, format: format, policyName: policy, matrix: witnesses, migration: moved)
         throw ExitCode(diagnosis.exitCode)
     }
 }
 
 enum Report {
-    static func print(_ d: Diagnosis, format: OutputFormat, policyName: String, preface: String? = nil, matrix: AdmissionMatrix? = nil) {
+    static func print(_ d: Diagnosis, format: OutputFormat, policyName: String, preface: String? = nil, matrix: AdmissionMatrix? = nil,
+                      migration: (SubMigration, SubMigration.Outcome)? = nil) {
         var text: String
         switch format {
-        case .json: text = JSONReport.render(d, matrix: matrix)
+        case .json: text = JSONReport.render(d, matrix: matrix, migration: migration.map { MigrationRendering.json($0.0, $0.1) })
         case .markdown:
             text = MarkdownReport.render(d, policyName: policyName)
             if let matrix { text += "\n### Who else this policy admits\n\n" + MatrixRendering.markdown(matrix).joined(separator: "\n") + "\n" }
+            if let (m, o) = migration { text += "\n### Sub migration\n\n```\n" + MigrationRendering.text(m, o, unicode: true).joined(separator: "\n") + "\n```\n" }
         case .text:
             text = (preface.map { $0 + "\n\n" } ?? "") + TextReport.render(d, options: .init(color: TerminalTraits.color, unicode: TerminalTraits.unicode, policyName: policyName, width: TerminalTraits.reportWidth))
             if let matrix {
                 let lines = MatrixRendering.text(matrix, unicode: TerminalTraits.unicode, indent: "  ")
                 text += "\nwho else this policy admits (witness jobs, each evaluated as check evaluates a token):\n" + lines.joined(separator: "\n") + "\n"
-                if !TerminalTraits.unicode { text = TextReport.asciiOnly(text) }
             }
+            if let (m, o) = migration { text += "\n" + MigrationRendering.text(m, o, unicode: TerminalTraits.unicode).joined(separator: "\n") + "\n" }
+            if (matrix != nil || migration != nil) && !TerminalTraits.unicode { text = TextReport.asciiOnly(text) }
         }
         FileHandle.standardOutput.write(Data(text.utf8))
     }
@@ -256,6 +265,7 @@ struct Audit: ParsableCommand {
     @Option(help: "For Terraform --roles: a .tfvars or .tfvars.json file, as terraform -var-file; repeatable.") var varFile: [String] = []
     @OptionGroup var template: TemplateOptions
     @Flag(help: "Print each role's witness jobs (intended job, other branch, tag, MR, fork, other projects) and whether each gets in.") var matrix = false
+    @OptionGroup var migration: MigrationOptions
 
     func validate() throws {
         try OptionCheck.at(at)
@@ -292,16 +302,20 @@ struct Audit: ParsableCommand {
                 }
             }
             let params = RequestParameters(roleArn: roleArn, at: at.flatMap(TimeText.parse) ?? Int64(Date().timeIntervalSince1970), sourceIp: sourceIp)
+            let change: SubMigration?
+            do { change = try migration.migration(token: tokenInput.flatMap { try? TokenReader.read($0.text) }) } catch let e as ValidationError {
+                throw InputSource.Failure(description: e.message)
+            }
             var report = Auditor.audit(sources, token: tokenInput, providers: providerInputs, parameters: params, rcps: rcps, terraform: terraform,
                                        // The roles list on a terminal opens each role's matrix (`m`): every row walked whole.
-                                       template: try template.settings(), matrix: matrix || format == nil)
+                                       template: try template.settings(), matrix: matrix || format == nil, migration: change)
             report.unreadable = unreadable + report.unreadable
             let print = { (format: OutputFormat) in
                 let text: String
                 switch format {
-                case .json: text = AuditRendering.json(report, matrix: matrix)
+                case .json: text = AuditRendering.json(report, matrix: matrix, migration: change)
                 case .markdown: text = AuditRendering.markdown(report, matrix: matrix)
-                case .text: text = AuditRendering.text(report, unicode: TerminalTraits.unicode, matrix: matrix)
+                case .text: text = AuditRendering.text(report, unicode: TerminalTraits.unicode, matrix: matrix, migration: change)
                 }
                 FileHandle.standardOutput.write(Data(text.utf8))
             }

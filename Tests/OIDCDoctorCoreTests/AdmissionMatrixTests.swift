@@ -117,6 +117,49 @@ import Testing
         }
     }
 
+    /// `--sub-format` / `--renamed-from`: the proposal, applied to the policy text, lets `check` admit
+    /// the job's token both in its present form and in its form after the change.
+    @Test(arguments: [
+        ("project_path:acme/app:ref_type:branch:ref:main", SubMigration.Change.format(["project_id", "ref_type", "ref"]), "project_id:4242:ref_type:branch:ref:main"),
+        ("project_path:acme/app:*", .format(["project_id", "ref_type", "ref"]), "project_id:4242:*"),
+        ("project_path:acme/app:ref_type:branch:ref:main", .format(["project_path", "ref_protected", "ref_type", "ref"]), "project_path:acme/app:ref_protected:true:ref_type:branch:ref:main"),
+        ("project_path:acme/app:ref_type:branch:ref:main", .rename(from: "acme/app", to: "acme/platform/app"), "project_path:acme/platform/app:ref_type:branch:ref:main"),
+    ])
+    func migrationProposalAdmitsBoth(_ value: String, _ change: SubMigration.Change, _ added: String) throws {
+        let policy = { (values: [String]) in
+            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringLike":{"gitlab.com:sub":\#(PlainJSON.array(values.map(PlainJSON.string)).jsonText)}}}]}"#
+        }
+        let claims = Fixtures.claims(.object([.init(key: "iss", value: .string("https://gitlab.com")), .init(key: "project_path", value: .string("acme/app")),
+                                              .init(key: "project_id", value: .string("4242")), .init(key: "sub", value: .string("project_path:acme/app:ref_type:branch:ref:main"))]))
+        let token = try TokenReader.read(Fixtures.token(claims: claims))
+        let role = try RoleInput.read(policy([value]))
+        let params = RequestParameters(roleArn: "arn:aws:iam::111122223333:role/deploy", at: Fixtures.defaultAt)
+        let m = SubMigration(change)
+        let o = m.evaluate(DiagnosisRequest(token: .init(text: "", source: "t"), policy: .init(text: "", source: "p"), parameters: params), role: role, token: token, clientIDs: [])
+        let first = try #require(o.rows.first)
+        #expect(first.before.decision == .allow && first.after.decision == .deny, "\(first.before.why) / \(first.after.why)")
+        #expect(o.proposal.additions.flatMap(\.values) == [added] && o.proposal.admitsBoth, "\(o.proposal.additions.flatMap(\.values)) \(o.proposal.needs)")
+        // Backed by check: the policy with the addition admits the job's token now and after the change.
+        for row in [first.before, first.after] {
+            let d = Diagnoser.diagnose(DiagnosisRequest(token: .init(text: Fixtures.token(claims: row.witness.claims), source: "t"),
+                                                        policy: .init(text: policy([value, added]), source: "p"), parameters: params))
+            #expect(d.decision == .allow, "\(row.witness.job.sub): \(d.primaryCause?.rawValue ?? "")")
+        }
+    }
+
+    @Test func migrationOfARoleNobodyAssumesProposesNothing() throws {
+        let role = try RoleInput.read(#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/gitlab.com"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}]}"#)
+        let o = SubMigration(.format(["project_id", "ref_type", "ref"])).evaluate(DiagnosisRequest(token: .init(text: "", source: "t"), policy: .init(text: "", source: "p"), parameters: RequestParameters(at: Fixtures.defaultAt)),
+                                                                                 role: role, token: nil, clientIDs: [])
+        #expect(o.proposal.need == .refusedNow && o.proposal.additions.isEmpty)
+        // Without a token of the project its id is not known: the value waits for it, unchecked.
+        let open = try RoleInput.read(#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}]}"#)
+        let w = SubMigration(.format(["project_id", "ref_type", "ref"])).evaluate(DiagnosisRequest(token: .init(text: "", source: "t"), policy: .init(text: "", source: "p"), parameters: RequestParameters(at: Fixtures.defaultAt)),
+                                                                                 role: open, token: nil, clientIDs: [])
+        #expect(w.proposal.additions.flatMap(\.values) == ["project_id:<project id>:ref_type:branch:ref:main"] && !w.proposal.needs.isEmpty && !w.proposal.admitsBoth)
+        #expect(SubMigration.format("ref,project_path").isFailure && SubMigration.format("project_id,ref,ref").isFailure && SubMigration.format("project_path,branch").isFailure)
+    }
+
     @Test func theJobAtHandComesFirstWithItsOwnClaims() throws {
         let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/gitlab.example.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringLike":{"gitlab.example.com:sub":"project_path:mygroup/*:ref_type:branch:ref:main"}}}]}"#
         let token = try TokenReader.read(Fixtures.token(claims: Fixtures.claims(nil)))
@@ -129,5 +172,12 @@ import Testing
             let s = try #require(SubClaim(j.job.sub), "\(j.label)")
             #expect(WitnessJobs.isRealSub(s), "\(j.label): \(j.job.sub)")
         }
+    }
+}
+
+extension Result {
+    var isFailure: Bool {
+        if case .failure = self { return true }
+        return false
     }
 }

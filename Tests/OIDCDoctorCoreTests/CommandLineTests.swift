@@ -9,6 +9,31 @@ import Testing
 
     @Test func samplesArePresent() { #expect(Self.samples.count >= 6) }
 
+    /// `--sub-format` and `--renamed-from`: JSON `migration` with every job before and after and the
+    /// values to add; a format GitLab refuses is a usage error (exit 2).
+    @Test func subMigrationOptions() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("oidc-doctor-migration-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::111122223333:oidc-provider/gitlab.example.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.example.com:sub":"project_path:mygroup/myproject:ref_type:branch:ref:main"}}}]}"#
+            .write(to: dir.appendingPathComponent("p.json"), atomically: true, encoding: .utf8)
+        try Fixtures.token(claims: Fixtures.claims(nil)).write(to: dir.appendingPathComponent("t.jwt"), atomically: true, encoding: .utf8)
+        let base = ["check", "--token", "t.jwt", "--policy", "p.json", "--at", "2026-11-27T11:10:00Z"]
+        let (status, out, err) = try Fixtures.run(base + ["--sub-format", "project_id", "--format", "json"], cwd: dir)
+        #expect(status == 0, "the job gets in now: \(err)")
+        let m = try JSONReader.read(out).root.plain["migration"]
+        #expect(m?["change"] == .string("sub components → project_id,ref_type,ref"))
+        #expect(m?["rows"]?.items?.first?["after"]?["decision"] == .string("deny") && m?["rows"]?.items?.first?["after"]?["sub"] == .string("project_id:20:ref_type:branch:ref:main"))
+        #expect(m?["proposal"]?["additions"]?.items?.first?["add"] == .array([.string("project_id:20:ref_type:branch:ref:main")]) && m?["proposal"]?["admitsBoth"] == .bool(true), "\(out)")
+        let (_, text, _) = try Fixtures.run(base + ["--renamed-from", "mygroup/myproject", "--renamed-to", "platform/myproject"], cwd: dir)
+        #expect(text.contains(#"to admit both during the change: add "project_path:platform/myproject:ref_type:branch:ref:main""#) && text.contains("checked:"), "\(text)")
+        for bad in [["--sub-format", "ref,project_path"], ["--sub-format", "project_path,branch"], ["--renamed-to", "x/y"], ["--sub-format", "default", "--renamed-from", "a/b"],
+                    ["--renamed-from", "mygroup/myproject"]] {
+            let (code, _, e) = try Fixtures.run(base + bad, cwd: dir)
+            #expect(code == 2 && !e.isEmpty, "\(bad): \(code) \(e)")
+        }
+    }
+
     /// `check --matrix`: the job at hand first, then the witness jobs, each as `check` would answer it;
     /// `audit --matrix`: the same rows per role. The exit status stays the token's own answer.
     @Test func matrixOnCheckAndAudit() throws {

@@ -17,6 +17,8 @@ public struct AuditedRole: Sendable {
     public var unknowns: [String] = []
     /// The witness jobs evaluated against the role: every "admits" and "nobody" comes from them.
     public var matrix: AdmissionMatrix?
+    /// `--sub-format`/`--renamed-from`: the same jobs before and after the change, and what to add.
+    public var migration: SubMigration.Outcome?
 
     /// The values a policy holds that the inputs do not give, by name.
     static func unknowns(of policy: TrustPolicy) -> [String] {
@@ -59,7 +61,7 @@ public enum Auditor {
     /// role instance listed with its place (`main.tf:12`), never dropped for an unknown value.
     public static func audit(_ sources: [DiagnosisRequest.Input], token: DiagnosisRequest.Input?, providers: [DiagnosisRequest.Input], parameters: RequestParameters,
                              rcps: [ResourceControlPolicy] = [], terraform: [(files: TerraformFiles, source: String)] = [],
-                             template: TemplateSettings = .init(), matrix: Bool = false) -> AuditReport {
+                             template: TemplateSettings = .init(), matrix: Bool = false, migration: SubMigration? = nil) -> AuditReport {
         var roles: [AuditedRole] = []
         var unreadable: [String] = []
         func assess(_ role: inout AuditedRole, _ input: RoleInput, providers: [DiagnosisRequest.Input]) {
@@ -68,6 +70,10 @@ public enum Auditor {
             request.parsedRCPs = rcps
             if request.parameters.roleArn == nil, let arn = input.roleArn ?? role.arn, !Unknowns.contains(arn) { request.parameters.roleArn = arn }
             witness(&role, input, request, causes: matrix)
+            if let migration {
+                let clientIDs = request.providers.flatMap { (try? OIDCProvider.read($0.text, source: $0.source, partition: nil, account: nil)) ?? [] }.flatMap { $0.clientIDs ?? [] }
+                role.migration = migration.evaluate(request, role: input, token: nil, clientIDs: clientIDs, causes: matrix)
+            }
             guard token != nil else { return }
             let d = Diagnoser.diagnose(request)
             role.assessed = true

@@ -39,7 +39,11 @@ public struct AdmissionMatrix: Sendable {
     /// `causes: false` (audit without `--matrix`): a job the trust policy alone refuses is not walked
     /// further — every later check can only refuse too — and only the nearest refusal gets its cause.
     public static func evaluate(_ request: DiagnosisRequest, role: RoleInput, token: IDToken? = nil, clientIDs: [String] = [], causes: Bool = true) -> AdmissionMatrix {
-        let jobs = WitnessJobs.derive(role.policy, token: token, clientIDs: clientIDs, at: request.parameters.at)
+        evaluate(request, role: role, jobs: WitnessJobs.derive(role.policy, token: token, clientIDs: clientIDs, at: request.parameters.at), causes: causes)
+    }
+
+    /// Given jobs (a sub migration's before and after forms), evaluated as `evaluate` does.
+    static func evaluate(_ request: DiagnosisRequest, role: RoleInput, jobs: [WitnessJob], causes: Bool) -> AdmissionMatrix {
         var base = request
         base.parsedRole = role
         base.observed = nil

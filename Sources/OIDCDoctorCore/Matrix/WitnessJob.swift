@@ -74,9 +74,11 @@ public struct JobShape: Sendable, Hashable {
         projectPath.split(separator: "/").last.map(String.init) ?? projectPath
     }
 
+    /// Components without a value for this job (`environment_protected` without an environment)
+    /// are left out, as GitLab leaves out nil components (UNCONFIRMED for the 18.7 ones).
     public var sub: String {
-        subComponents.map { name in
-            let value: String
+        subComponents.compactMap { name -> String? in
+            let value: String?
             switch name {
             case "project_path": value = projectPath
             case "project_id": value = projectID
@@ -86,9 +88,9 @@ public struct JobShape: Sendable, Hashable {
             case "job_project_path": value = jobProjectPath ?? projectPath
             case "job_project_id", "source_project_id": value = projectID
             case "source_project_path": value = projectPath
-            default: value = extra[name] ?? ""
+            default: value = extra[name]
             }
-            return "\(name):\(value)"
+            return value.map { "\(name):\($0)" }
         }.joined(separator: ":")
     }
 

@@ -3,7 +3,7 @@ public enum AuditRendering {
     public static let schema = "oidc-doctor/audit/v1"
 
     /// `matrix`: each role's witness jobs as `matrix` (DESIGN §8).
-    public static func json(_ r: AuditReport, matrix: Bool = false) -> String {
+    public static func json(_ r: AuditReport, matrix: Bool = false, migration: SubMigration? = nil) -> String {
         let roles: [PlainJSON] = r.roles.map { role in
             var pairs: [PlainJSON.Pair] = [
                 .init(key: "name", value: .string(role.name)),
@@ -21,6 +21,7 @@ public enum AuditRendering {
                 })),
             ]
             if matrix, let m = role.matrix { pairs.append(.init(key: "matrix", value: MatrixRendering.json(m))) }
+            if let migration, let o = role.migration { pairs.append(.init(key: "migration", value: MigrationRendering.json(migration, o))) }
             return .object(pairs)
         }
         return JSONReport.pretty(.object([
@@ -30,7 +31,7 @@ public enum AuditRendering {
         ])) + "\n"
     }
 
-    public static func text(_ r: AuditReport, unicode: Bool, matrix: Bool = false) -> String {
+    public static func text(_ r: AuditReport, unicode: Bool, matrix: Bool = false, migration: SubMigration? = nil) -> String {
         var out: [String] = []
         let mark = { (risk: Int) -> String in
             switch risk {
@@ -57,6 +58,12 @@ public enum AuditRendering {
             if matrix, let m = role.matrix {
                 out.append("    witness jobs:")
                 out += MatrixRendering.text(m, unicode: unicode, indent: "      ")
+            }
+            if let migration, let o = role.migration {
+                // Only the jobs whose answer changes, unless --matrix asks for all of them.
+                var shown = o
+                if !matrix { shown.rows = o.rows.filter { $0.before.decision != $0.after.decision || [.thisJob, .intended].contains($0.before.witness.kind) } }
+                out += MigrationRendering.text(migration, shown, unicode: unicode, indent: "    ")
             }
         }
         for u in r.unreadable { out.append("? \(terminalSafe(u))") }

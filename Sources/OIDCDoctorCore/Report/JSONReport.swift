@@ -3,9 +3,11 @@ public enum JSONReport {
     public static let schema = "oidc-doctor/check/v1"
 
     /// `matrix`: the witness jobs of `--matrix` (DESIGN §8), added as `matrix`.
-    public static func render(_ d: Diagnosis, matrix: AdmissionMatrix? = nil) -> String {
-        guard let matrix, case .object(var pairs) = object(d) else { return pretty(object(d)) + "\n" }
-        pairs.append(.init(key: "matrix", value: MatrixRendering.json(matrix)))
+    /// `migration`: `--sub-format`/`--renamed-from`, added as `migration`.
+    public static func render(_ d: Diagnosis, matrix: AdmissionMatrix? = nil, migration: PlainJSON? = nil) -> String {
+        guard matrix != nil || migration != nil, case .object(var pairs) = object(d) else { return pretty(object(d)) + "\n" }
+        if let matrix { pairs.append(.init(key: "matrix", value: MatrixRendering.json(matrix))) }
+        if let migration { pairs.append(.init(key: "migration", value: migration)) }
         return pretty(.object(pairs)) + "\n"
     }
 
