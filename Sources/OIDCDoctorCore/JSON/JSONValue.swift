@@ -143,7 +143,7 @@ public indirect enum PlainJSON: Hashable, Sendable {
             out += "{"
             for (i, p) in pairs.enumerated() {
                 if i > 0 { out += "," }
-                out += JSONText.quote(p.key)
+                JSONText.quote(p.key, into: &out)
                 out += ":"
                 p.value.write(to: &out)
             }
@@ -155,7 +155,7 @@ public indirect enum PlainJSON: Hashable, Sendable {
                 v.write(to: &out)
             }
             out += "]"
-        case .string(let s): out += JSONText.quote(s)
+        case .string(let s): JSONText.quote(s, into: &out)
         case .number(let n): out += n
         case .bool(let b): out += b ? "true" : "false"
         case .null: out += "null"
@@ -166,11 +166,29 @@ public indirect enum PlainJSON: Hashable, Sendable {
 public enum JSONText {
     /// A JSON string literal; every control character escaped so output is safe for terminals too.
     public static func quote(_ s: String) -> String {
-        // Printable ASCII without `"` or `\` needs no escape: skip the per-scalar walk.
-        let plain = s.utf8.withContiguousStorageIfAvailable { b in
+        var out = ""
+        quote(s, into: &out)
+        return out
+    }
+
+    /// `quote`, appended to `out` (a large document is written without a string per value).
+    public static func quote(_ s: String, into out: inout String) {
+        // Printable ASCII without `"` or `\` needs no escape: skip the per-scalar walk. (`withUTF8`
+        // also gives the bytes of a small string, which `withContiguousStorageIfAvailable` may not.)
+        var bytes = s
+        let plain = bytes.withUTF8 { b in
             b.allSatisfy { $0 >= 0x20 && $0 <= 0x7E && $0 != 0x22 && $0 != 0x5C }
-        } ?? false
-        if plain { return "\"" + s + "\"" }
+        }
+        if plain {
+            out += "\""
+            out += s
+            out += "\""
+            return
+        }
+        out += escaped(s)
+    }
+
+    static func escaped(_ s: String) -> String {
         var out = "\""
         out.reserveCapacity(s.utf8.count + 2)
         for u in s.unicodeScalars {

@@ -159,7 +159,7 @@ public enum JSONReport {
             for (i, p) in pairs.enumerated() {
                 if i > 0 { out += ",\n" }
                 out += inner
-                out += JSONText.quote(p.key)
+                JSONText.quote(p.key, into: &out)
                 out += ": "
                 pretty(p.value, indent: inner, into: &out)
             }
