@@ -51,7 +51,9 @@ import Testing
     @Test func listRolesNeedsARoleAndNamesThem() {
         let d = check(Self.listRoles)
         #expect(d.decision == .unknown)
-        let f = d.findings.first { $0.id == .policyInvalid }
+        // Which role is the user's choice: a usage error (input.invalid, exit 2), not a bad policy.
+        let f = d.findings.first { $0.id == .inputInvalid }
+        #expect(d.primaryCause == .inputInvalid && d.exitCode == 2)
         #expect(f?.detail.contains("holds 4 roles; pick one with --role NAME: gitlab-deploy, gitlab-release, gitlab-any-branch, ec2-instance") == true, "\(f?.detail ?? "")")
     }
 

@@ -74,7 +74,10 @@ public struct RoleInput: Sendable {
         } else if candidates.count == 1 {
             chosen = candidates[0]
         } else {
-            throw PolicyInvalid(message: "this \(shapeName) holds \(candidates.count) roles; pick one with --role NAME: \(names(candidates))", range: nil)
+            // Which role to diagnose is the user's choice: a usage error, like a wrong --role.
+            var e = PolicyInvalid(message: "this \(shapeName) holds \(candidates.count) roles; pick one with --role NAME: \(names(candidates))", range: nil)
+            e.wrongRole = true
+            throw e
         }
         return try input(from: chosen, keepPositions: true)
     }

@@ -15,14 +15,21 @@ extension TerraformReading {
         if let name {
             guard let r = roles.first(where: { $0.address == name }) ?? roles.first(where: { $0.name == name })
                 ?? roles.first(where: { $0.address.hasSuffix("." + name) || $0.address.hasSuffix(name) && $0.address.dropLast(name.count).last == "." }) else {
-                throw PolicyInvalid(message: "no role \(name.debugDescription) in this \(summary); it holds: \(roleNames)", range: nil)
+                throw Self.pickRole("no role \(name.debugDescription) in this \(summary); it holds: \(roleNames)")
             }
             return r
         }
         guard roles.count == 1 else {
-            throw PolicyInvalid(message: "this \(summary) holds \(roles.count) roles; pick one with --role ADDRESS: \(roleNames)", range: nil)
+            throw Self.pickRole("this \(summary) holds \(roles.count) roles; pick one with --role ADDRESS: \(roleNames)")
         }
         return roles[0]
+    }
+
+    /// A role that is not named, or named wrong: a usage error (exit 2, input.invalid), not a bad policy.
+    static func pickRole(_ message: String) -> PolicyInvalid {
+        var e = PolicyInvalid(message: message, range: nil)
+        e.usageFix = "pass --role with one of the roles listed: its resource address (aws_iam_role.NAME[\"key\"]) or its name"
+        return e
     }
 
     var roleNames: String {
