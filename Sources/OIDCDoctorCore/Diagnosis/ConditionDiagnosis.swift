@@ -241,9 +241,13 @@ struct ConditionDiagnosis {
         } else if !formatDiffers, !failing.isEmpty, failing.allSatisfy({ SubClaim.refNames.contains($0) }) {
             let want = SubClaim(compareValue)
             let wantRef = [want?.value("ref_type"), want?.value("ref")].compactMap { $0 }.joined(separator: " ")
+            // `ref_type:mr` and the like: no job can run on such a ref (reference gitlab-id-tokens §2.1).
+            let neverIssued = want?.value("ref_type").flatMap { $0 == "branch" || $0 == "tag" || Wildcard.hasWildcard($0) ? nil : $0 }
+            let never = neverIssued.map { " GitLab never issues ref_type \($0.quotedDebug): only branch or tag (merge request pipelines carry ref_type branch and the source branch), so this value admits no job." } ?? ""
+            let run = neverIssued.map { "change ref_type:\($0) to ref_type:branch in the policy value" } ?? "run the job on \(wantRef.isEmpty ? "the allowed ref" : wantRef)"
             f = Finding(.conditionRefMismatch, .error,
-                detail: "the job ran on \(tok.map { [$0.value("ref_type"), $0.value("ref")].compactMap { $0 }.joined(separator: " ") } ?? actual)\(tok?.project.map { " of \($0.value)" } ?? ""); \(c.op.written) on \(c.key) allows only \(list(values)). The project matches; the ref type or ref does not (MR pipelines carry the source branch and ref_type branch; tags carry ref_type tag).",
-                fix: "run the job on \(wantRef.isEmpty ? "the allowed ref" : wantRef), or add \(actual.quotedDebug) to \(c.key) at \(at)" + (like ? "" : " (or use StringLike with a deliberate pattern)"))
+                detail: "the job ran on \(tok.map { [$0.value("ref_type"), $0.value("ref")].compactMap { $0 }.joined(separator: " ") } ?? actual)\(tok?.project.map { " of \($0.value)" } ?? ""); \(c.op.written) on \(c.key) allows only \(list(values)). The project matches; the ref type or ref does not (MR pipelines carry the source branch and ref_type branch; tags carry ref_type tag).\(never)",
+                fix: "\(run), or add \(actual.quotedDebug) to \(c.key) at \(at)" + (like ? "" : " (or use StringLike with a deliberate pattern)"))
         } else {
             let fmt = formatDiffers ? " The sub formats differ: the token's components are \((tok?.names ?? ["(not GitLab's name:value form)"]).joined(separator: ", ")), the policy expects \((SubClaim(compareValue)?.names ?? ["(free text)"]).joined(separator: ", ")) — was sub_claim_components customised on one side only?" : ""
             f = Finding(.conditionValueMismatch, .error,
