@@ -99,3 +99,9 @@ let ctx = RequestContext(token: tok, request: typical.parameters)
 let caller = CallerPrincipal(providerURL: "gitlab.example.com", partition: "aws", account: "111122223333")
 phase("evaluate (20 statements)") { _ = PolicyEvaluator.evaluate(bigPolicy, caller: caller, action: "sts:AssumeRoleWithWebIdentity", context: ctx) }
 phase("context build") { _ = RequestContext(token: tok, request: typical.parameters) }
+// The matrix of one role (issue 8: at most 2 ms): every witness walked whole (check --matrix), and
+// the quick form audit uses without --matrix.
+let typicalRole = try! RoleInput.read(typical.policy.text)
+phase("matrix, every row walked (typical policy)") { _ = AdmissionMatrix.evaluate(typical, role: typicalRole, token: tok) }
+phase("matrix, quick (typical policy)") { _ = AdmissionMatrix.evaluate(typical, role: typicalRole, token: tok, causes: false) }
+phase("matrix, every row walked (20 statements)") { _ = AdmissionMatrix.evaluate(big, role: try! RoleInput.read(bigText), token: tok) }
