@@ -16,7 +16,10 @@ public struct AuditedRole: Sendable {
     /// Values the role's policy waits for (a template parameter, the stack's account).
     public var unknowns: [String] = []
     /// The witness jobs evaluated against the role: every "admits" and "nobody" comes from them.
+    /// Kept only when asked for (`--matrix`, the roles screen); `admitted` is always there.
     public var matrix: AdmissionMatrix?
+    /// The classes of the witness jobs the role admits.
+    public var admitted: [WitnessJob.Kind] = []
     /// `--sub-format`/`--renamed-from`: the same jobs before and after the change, and what to add.
     public var migration: SubMigration.Outcome?
 
@@ -155,7 +158,9 @@ public enum Auditor {
     static func witness(_ role: inout AuditedRole, _ input: RoleInput, _ request: DiagnosisRequest, causes: Bool) {
         let clientIDs = request.providers.flatMap { (try? OIDCProvider.read($0.text, source: $0.source, partition: nil, account: nil)) ?? [] }.flatMap { $0.clientIDs ?? [] }
         let m = AdmissionMatrix.evaluate(request, role: input, clientIDs: clientIDs, causes: causes)
-        role.matrix = m
+        // Thousands of roles' rows are not kept for a report that prints none of them.
+        role.matrix = causes ? m : nil
+        role.admitted = m.admitted.map(\.witness.kind)
         role.admits = Admits.words(m)
         let applying = Set(m.rows.flatMap(\.applying))
         // A statement no witness gets through says nothing about who gets in: its breadth is moot.
