@@ -74,15 +74,18 @@ import Testing
             let c = RandomCase.make(&rng)
             let role = try RoleInput.read(c.policyText)
             let params = RequestParameters(roleArn: RandomCase.roleArn, at: Fixtures.defaultAt)
-            var base = DiagnosisRequest(token: .init(text: "", source: "token"), policy: .init(text: c.policyText, source: "policy.json"), parameters: params)
+            // Every third case with a provider: its audience check and its absence for other hosts count too.
+            let providers: [DiagnosisRequest.Input] = n % 3 == 0 ? [.init(text: #"{"Url": "gitlab.example.com", "ClientIDList": ["\#(n % 2 == 0 ? "sts.amazonaws.com" : "https://gitlab.example.com")"]}"#, source: "provider.json")] : []
+            var base = DiagnosisRequest(token: .init(text: "", source: "token"), policy: .init(text: c.policyText, source: "policy.json"), providers: providers, parameters: params)
             base.parsedRole = role
-            let m = AdmissionMatrix.evaluate(base, role: role)
+            let clientIDs = providers.isEmpty ? [] : [n % 2 == 0 ? "sts.amazonaws.com" : "https://gitlab.example.com"]
+            let m = AdmissionMatrix.evaluate(base, role: role, clientIDs: clientIDs)
             // The quick form audit uses gives the same decisions.
-            let quick = AdmissionMatrix.evaluate(base, role: role, causes: false)
+            let quick = AdmissionMatrix.evaluate(base, role: role, clientIDs: clientIDs, causes: false)
             #expect(quick.rows.map(\.decision) == m.rows.map(\.decision), "case \(n): quick \(quick.rows.map(\.decision)) vs \(m.rows.map(\.decision))")
             for r in m.rows {
                 let check = Diagnoser.diagnose(DiagnosisRequest(token: .init(text: Fixtures.token(claims: r.witness.claims), source: "token"),
-                                                                policy: .init(text: c.policyText, source: "policy.json"), parameters: params))
+                                                                policy: .init(text: c.policyText, source: "policy.json"), providers: providers, parameters: params))
                 rows += 1
                 if r.decision == .allow { admitted += 1 }
                 if check.decision != r.decision || (r.decision != .allow && check.primaryCause != r.cause) {
@@ -91,7 +94,7 @@ import Testing
             }
             if m.admitsNobody {
                 nobody += 1
-                let audit = Auditor.audit([.init(text: c.policyText, source: "p.json")], token: nil, providers: [], parameters: params)
+                let audit = Auditor.audit([.init(text: c.policyText, source: "p.json")], token: nil, providers: providers, parameters: params)
                 #expect(audit.roles.first?.warnings.contains { $0.id == .trustNeverAssumable } != false, "case \(n): nobody gets in, audit must say so")
             }
         }
