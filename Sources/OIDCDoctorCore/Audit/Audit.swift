@@ -67,10 +67,16 @@ public enum Auditor {
                              template: TemplateSettings = .init(), matrix: Bool = false, migration: SubMigration? = nil) -> AuditReport {
         var roles: [AuditedRole] = []
         var unreadable: [String] = []
+        // The token is decoded once for every role (a CloudTrail event, or text that is no token, is
+        // left to each walk, which says what it is).
+        let decoded = token.flatMap { t in CloudTrailEvent.read(t.text) == nil ? try? TokenReader.read(t.text) : nil }
         func assess(_ role: inout AuditedRole, _ input: RoleInput, providers: [DiagnosisRequest.Input]) {
             var request = DiagnosisRequest(token: token ?? .init(text: "", source: "token"), policy: .init(text: "", source: role.name), providers: providers, parameters: parameters)
             request.parsedRole = input
             request.parsedRCPs = rcps
+            request.parsedToken = decoded
+            // The role's warnings are already listed: the walk needs only the decision.
+            request.lint = false
             if request.parameters.roleArn == nil, let arn = input.roleArn ?? role.arn, !Unknowns.contains(arn) { request.parameters.roleArn = arn }
             witness(&role, input, request, causes: matrix)
             if let migration {
@@ -140,7 +146,9 @@ public enum Auditor {
                 }
             }
         }
-        roles.sort { ($0.risk, $1.name) > ($1.risk, $0.name) }
+        // Riskiest first, then by name: each role's risk worked out once, not per comparison.
+        let risks = roles.map(\.risk)
+        roles = roles.indices.sorted { a, b in risks[a] != risks[b] ? risks[a] > risks[b] : roles[a].name < roles[b].name }.map { roles[$0] }
         return AuditReport(roles: roles, unreadable: unreadable)
     }
 

@@ -83,7 +83,7 @@ private struct Walk {
         if providerInputs.isEmpty, let own = role?.providers, !own.isEmpty { providerInputs = own }
         if let given = r.parsedToken {
             token = given
-            step("token", .pass, "\(r.token.source): decoded claims (no JWT)")
+            step("token", .pass, given.claimsOnly ? "\(r.token.source): decoded claims (no JWT)" : "\(r.token.source): a JWT, alg \(given.alg ?? "?")\(given.kid.map { ", kid \($0)" } ?? "")")
         } else {
             readToken(r.token)
         }
