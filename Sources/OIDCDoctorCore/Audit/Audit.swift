@@ -117,7 +117,7 @@ public enum Auditor {
         for src in sources {
             let entries: [(name: String, arn: String?, shape: String, result: Result<RoleInput, PolicyInvalid>)]
             do {
-                switch try RoleInput.contents(src.text, roleArn: parameters.roleArn, template: template) {
+                switch try RoleInput.contents(src.text, roleArn: parameters.roleArn, template: template, roleByRole: true) {
                 case .roles(let candidates):
                     entries = candidates.map { c in (c.name, c.arn, c.shape.rawValue, Result { () throws(PolicyInvalid) in try RoleInput.read(c) }) }
                 case .single(let input):

@@ -89,7 +89,10 @@ public struct RoleInput: Sendable {
         case single(RoleInput)
     }
 
-    public static func contents(_ text: String, roleArn: String?, template: TemplateSettings = .init()) throws(PolicyInvalid) -> Contents {
+    /// `roleByRole` (audit): list-roles output is read one role at a time, each document's positions
+    /// its own; `check` reads the file whole, so that a finding points at the file's own line.
+    public static func contents(_ text: String, roleArn: String?, template: TemplateSettings = .init(), roleByRole: Bool = false) throws(PolicyInvalid) -> Contents {
+        if roleByRole, let roles = ListRolesSplitter.candidates(text) { return .roles(roles) }
         switch try RoleCatalog.read(text, roleArn: roleArn, template: template) {
         case .roles(let roles): return .roles(roles)
         case .single(let doc?): return .single(try read(doc))
