@@ -128,7 +128,7 @@ enum Report {
             if let (m, o) = migration { text += "\n" + MigrationRendering.text(m, o, unicode: TerminalTraits.unicode).joined(separator: "\n") + "\n" }
             if (matrix != nil || migration != nil) && !TerminalTraits.unicode { text = TextReport.asciiOnly(text) }
         }
-        FileHandle.standardOutput.write(Data(text.utf8))
+        StandardOutput.write(text)
     }
 }
 
@@ -317,7 +317,7 @@ struct Audit: ParsableCommand {
                 case .markdown: text = AuditRendering.markdown(report, matrix: matrix)
                 case .text: text = AuditRendering.text(report, unicode: TerminalTraits.unicode, matrix: matrix, migration: change)
                 }
-                FileHandle.standardOutput.write(Data(text.utf8))
+                StandardOutput.write(text)
             }
             if let format { print(format) } else {
                 let status = TUI.run(AppModel.roles(report)) {

@@ -115,22 +115,25 @@ public enum Auditor {
             }
         }
         for src in sources {
-            let entries: [(name: String, arn: String?, shape: String, result: Result<RoleInput, PolicyInvalid>)]
+            // Each role's policy is read when its turn comes, so that an account's roles are not all
+            // held parsed at once.
+            let entries: [(name: String, arn: String?, shape: String, read: () -> Result<RoleInput, PolicyInvalid>)]
             do {
                 switch try RoleInput.contents(src.text, roleArn: parameters.roleArn, template: template, roleByRole: true) {
                 case .roles(let candidates):
-                    entries = candidates.map { c in (c.name, c.arn, c.shape.rawValue, Result { () throws(PolicyInvalid) in try RoleInput.read(c) }) }
+                    entries = candidates.map { c in (c.name, c.arn, c.shape.rawValue, { Result { () throws(PolicyInvalid) in try RoleInput.read(c) } }) }
                 case .single(let input):
                     // One policy (or get-role output): unreadable means no audit of this file at all.
-                    entries = [(input.roleName ?? src.source, input.roleArn, input.shape.rawValue, .success(input))]
+                    entries = [(input.roleName ?? src.source, input.roleArn, input.shape.rawValue, { .success(input) })]
                 }
             } catch {
                 unreadable.append("\(src.source): \(error.located)")
                 continue
             }
+            roles.reserveCapacity(roles.count + entries.count)
             for e in entries {
                 let source = "\(src.source) (\(e.shape))"
-                switch e.result {
+                switch e.read() {
                 case .failure(let err):
                     roles.append(AuditedRole(name: e.name, arn: e.arn, source: source, providers: [], admits: [], warnings: [], error: err.located))
                 case .success(let input):

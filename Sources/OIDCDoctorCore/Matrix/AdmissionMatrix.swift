@@ -21,8 +21,15 @@ public struct AdmissionMatrix: Sendable {
 
     public var rows: [Row]
     /// The request the rows were diagnosed with (role, providers, parameters), kept when every row was
-    /// walked whole, so that a screen can open one of them as a what-if.
-    public var base: DiagnosisRequest?
+    /// walked whole, so that a screen can open one of them as a what-if. Boxed: a matrix sits in every
+    /// audited role, and a request is a large value.
+    public var base: DiagnosisRequest? { boxed?.value }
+    let boxed: Boxed<DiagnosisRequest>?
+
+    init(rows: [Row], base: DiagnosisRequest?) {
+        self.rows = rows
+        boxed = base.map(Boxed.init)
+    }
 
     public var admitted: [Row] { rows.filter { $0.decision == .allow } }
     /// No witness is admitted and none is left open by an unknown.
@@ -157,4 +164,10 @@ public struct AdmissionMatrix: Sendable {
         if let s = f.statement { out += " (statement \(f.sid.map(\.debugDescription) ?? String(s)))" }
         return out
     }
+}
+
+/// A value kept by reference (immutable, so sharing it is safe).
+final class Boxed<T: Sendable>: Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }

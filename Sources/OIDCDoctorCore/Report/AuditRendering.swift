@@ -4,31 +4,45 @@ public enum AuditRendering {
 
     /// `matrix`: each role's witness jobs as `matrix` (DESIGN §8).
     public static func json(_ r: AuditReport, matrix: Bool = false, migration: SubMigration? = nil) -> String {
-        let roles: [PlainJSON] = r.roles.map { role in
-            var pairs: [PlainJSON.Pair] = [
-                .init(key: "name", value: .string(role.name)),
-                .init(key: "arn", value: role.arn.map(PlainJSON.string) ?? .null),
-                .init(key: "source", value: .string(role.source)),
-                .init(key: "providers", value: .array(role.providers.map(PlainJSON.string))),
-                .init(key: "admits", value: .array(role.admits.map(PlainJSON.string))),
-                .init(key: "warnings", value: .array(role.warnings.map { .string($0.id.rawValue) })),
-                .init(key: "canAssume", value: role.canAssume.map(PlainJSON.bool) ?? .null),
-                .init(key: "primaryCause", value: role.primaryCause.map { .string($0.rawValue) } ?? .null),
-                .init(key: "risk", value: .string(role.riskName)),
-                .init(key: "error", value: role.error.map(PlainJSON.string) ?? .null),
-                .init(key: "unknowns", value: .array(role.unknowns.map { u in
-                    .object([.init(key: "name", value: .string(u)), .init(key: "supply", value: .string(UnknownAdvice.advice(u)))])
-                })),
-            ]
-            if matrix, let m = role.matrix { pairs.append(.init(key: "matrix", value: MatrixRendering.json(m))) }
-            if let migration, let o = role.migration { pairs.append(.init(key: "migration", value: MigrationRendering.json(migration, o))) }
-            return .object(pairs)
+        // Written role by role into one string (as `pretty` would write the whole document): an
+        // account's audit is not held as a tree of values first.
+        var out = "{\n  \"schema\": "
+        JSONText.quote(schema, into: &out)
+        out += ",\n  \"roles\": "
+        if r.roles.isEmpty { out += "[]" } else {
+            out += "[\n"
+            for (i, role) in r.roles.enumerated() {
+                if i > 0 { out += ",\n" }
+                out += "    "
+                JSONReport.pretty(object(role, matrix: matrix, migration: migration), indent: "    ", into: &out)
+            }
+            out += "\n  ]"
         }
-        return JSONReport.pretty(.object([
-            .init(key: "schema", value: .string(schema)),
-            .init(key: "roles", value: .array(roles)),
-            .init(key: "unreadable", value: .array(r.unreadable.map(PlainJSON.string))),
-        ])) + "\n"
+        out += ",\n  \"unreadable\": "
+        JSONReport.pretty(.array(r.unreadable.map(PlainJSON.string)), indent: "  ", into: &out)
+        out += "\n}\n"
+        return out
+    }
+
+    static func object(_ role: AuditedRole, matrix: Bool, migration: SubMigration?) -> PlainJSON {
+        var pairs: [PlainJSON.Pair] = [
+            .init(key: "name", value: .string(role.name)),
+            .init(key: "arn", value: role.arn.map(PlainJSON.string) ?? .null),
+            .init(key: "source", value: .string(role.source)),
+            .init(key: "providers", value: .array(role.providers.map(PlainJSON.string))),
+            .init(key: "admits", value: .array(role.admits.map(PlainJSON.string))),
+            .init(key: "warnings", value: .array(role.warnings.map { .string($0.id.rawValue) })),
+            .init(key: "canAssume", value: role.canAssume.map(PlainJSON.bool) ?? .null),
+            .init(key: "primaryCause", value: role.primaryCause.map { .string($0.rawValue) } ?? .null),
+            .init(key: "risk", value: .string(role.riskName)),
+            .init(key: "error", value: role.error.map(PlainJSON.string) ?? .null),
+            .init(key: "unknowns", value: .array(role.unknowns.map { u in
+                .object([.init(key: "name", value: .string(u)), .init(key: "supply", value: .string(UnknownAdvice.advice(u)))])
+            })),
+        ]
+        if matrix, let m = role.matrix { pairs.append(.init(key: "matrix", value: MatrixRendering.json(m))) }
+        if let migration, let o = role.migration { pairs.append(.init(key: "migration", value: MigrationRendering.json(migration, o))) }
+        return .object(pairs)
     }
 
     public static func text(_ r: AuditReport, unicode: Bool, matrix: Bool = false, migration: SubMigration? = nil) -> String {
