@@ -66,6 +66,21 @@ import Testing
         }
     }
 
+    /// The real `audit --matrix --format json` is held to the catalogue too, role by role.
+    @Test func auditMatrixCommandHoldsToTheCatalogue() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("oidc-doctor-catalogue-\(getpid()).json")
+        try Self.listRoles.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let (_, out, err) = try Fixtures.run(["audit", "--roles", file.path, "--matrix", "--format", "json", "--at", "2026-11-27T11:10:00Z"])
+        let roles = try #require(try JSONReader.read(out, limits: .init(maxDepth: 64, maxBytes: 64 << 20)).root.plain["roles"]?.items, "\(err)")
+        #expect(roles.count == Self.catalogue.count)
+        for r in roles {
+            guard let name = r["name"]?.string, let i = Int(name.dropFirst()), i < Self.catalogue.count else { Issue.record("role \(r["name"] ?? .null)"); continue }
+            let admitted = Set((r["matrix"]?.items ?? []).filter { $0["decision"] == .string("allow") }.compactMap { $0["kind"]?.string })
+            #expect(admitted == Self.catalogue[i].admits, "\(Self.catalogue[i].name): --matrix admits \(admitted.sorted())")
+        }
+    }
+
     /// The property of issue 8: every row is what `check` answers for a token with that job's claims.
     @Test func everyRowIsWhatCheckAnswers() throws {
         var rng = SplitMix(seed: 20261204)

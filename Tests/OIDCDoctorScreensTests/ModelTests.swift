@@ -30,6 +30,32 @@ import Testing
         #expect(m.screen == .diagnosis)
     }
 
+    /// The roles list's matrix (`m`) is held to the trust catalogue: each role admits exactly the
+    /// witness classes worked out for it (Tests/make-trust-catalogue.py).
+    @Test func rolesMatrixHoldsToTheCatalogue() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("OIDCDoctorCoreTests/Catalogue/trust-catalogue.json")
+        guard case .array(let cases) = try JSONReader.read(String(contentsOf: url, encoding: .utf8)).root.plain else { Issue.record("no catalogue"); return }
+        let roles: [PlainJSON] = cases.enumerated().map { i, c in
+            .object([.init(key: "RoleName", value: .string("r\(i)")), .init(key: "Arn", value: c["arn"] ?? .null),
+                     .init(key: "AssumeRolePolicyDocument", value: .object([.init(key: "Version", value: .string("2012-10-17")), .init(key: "Statement", value: c["statements"] ?? .array([]))]))])
+        }
+        let report = Auditor.audit([.init(text: PlainJSON.object([.init(key: "Roles", value: .array(roles))]).jsonText, source: "catalogue.json")], token: nil, providers: [],
+                                   parameters: RequestParameters(at: 1_795_777_800), matrix: true)
+        var model = AppModel.roles(report)
+        #expect(model.shownRoles.count == cases.count)
+        for index in model.shownRoles.indices {
+            model.screen = .roles
+            model.roleIndex = index
+            _ = model.update(.key(.char("m")))
+            let name = model.shownRoles[index].name
+            guard let i = Int(name.dropFirst()), case .array(let want)? = cases[i]["admits"] else { Issue.record("\(name)"); continue }
+            #expect(model.screen == .matrix)
+            let got = Set(model.matrix?.rows.filter { $0.decision == .allow }.map(\.witness.kind.rawValue) ?? [])
+            #expect(got == Set(want.compactMap(\.string)), "\(cases[i]["name"]?.string ?? name): the screen shows \(got.sorted())")
+            _ = model.update(.key(.escape))
+        }
+    }
+
     @Test func pasteIsDataNeverKeys() {
         var m = AppModel()
         let effects = m.update(.key(.paste("q?wq\nq")))
