@@ -152,7 +152,9 @@ public struct AppModel: Sendable {
     var extraProviders: [DiagnosisRequest.Input] = []
     var extraRCPs: [DiagnosisRequest.Input] = []
     public var selectedSlot = 0
-    public enum Prompt: Sendable, Equatable { case none, typing, path(String), env(String), savePath(String), confirmOverwrite(String) }
+    public enum Prompt: Sendable, Equatable { case none, typing, path(String), env(String), savePath(String), confirmOverwrite(String), time(String) }
+    /// The evaluation time was moved to the job's own (iat + 1 minute) with `t`.
+    public var atJobTime = false
     public var prompt = Prompt.none
     public var completions: [String] = []
     public var message: String?
@@ -239,6 +241,7 @@ public struct AppModel: Sendable {
 
     mutating func open(_ r: DiagnosisRequest) {
         request = r
+        atJobTime = false
         diagnosis = Diagnoser.diagnose(r)
         realDiagnosis = diagnosis
         whatIf = nil
@@ -467,6 +470,23 @@ public struct AppModel: Sendable {
             default: break
             }
             return []
+        case .time(var p):
+            switch key {
+            case .escape: prompt = .none
+            case .enter:
+                prompt = .none
+                guard let at = TimeText.parse(String(p.filter { $0 != " " })), var r = request else { message = "not a time: \(p.debugDescription) (RFC 3339 or epoch seconds)"; return [] }
+                r.parameters.at = at
+                open(r)
+                atJobTime = false
+                message = "evaluated at \(TimeText.iso(at))"
+            case .backspace: if !p.isEmpty { p.removeLast() }; prompt = .time(p)
+            case .ctrl("u"): prompt = .time("")
+            case .char(let c): p.append(c); prompt = .time(p)
+            case .paste(let t): p += t.filter { $0 != "\n" && $0 != "\r" }; prompt = .time(p)
+            default: break
+            }
+            return []
         case .confirmOverwrite(let path):
             prompt = .none
             if key == .char("y"), let fixed = fixedPolicy { return [.writeFile(path: path, contents: fixed, overwrite: true)] }
@@ -559,6 +579,18 @@ public struct AppModel: Sendable {
         case .char("m"):
             guard let r = request, let d = realDiagnosis, let role = d.role else { message = "the matrix needs a readable trust policy"; return [] }
             openMatrix(AdmissionMatrix.evaluate(r, role: role, token: d.token, clientIDs: d.providers.flatMap { $0.clientIDs ?? [] }), from: .diagnosis)
+        case .char("t"):
+            guard let r = request else { return [] }
+            // A token that expired since its job ran: the cause the job really met is at its own time.
+            if let t = realDiagnosis?.token, let iat = t.issuedAt, realDiagnosis?.findings.contains(where: { $0.id == .tokenExpired }) == true, !atJobTime {
+                var changed = r
+                changed.parameters.at = iat + 60
+                open(changed)
+                atJobTime = true
+                message = "evaluated at the job's time (iat + 1 min); t: another time"
+            } else {
+                prompt = .time(TimeText.iso(r.parameters.at))
+            }
         case .char("o"): screen = .inputs
         case .char("f"):
             message = nil

@@ -28,6 +28,7 @@ public enum KeyMap {
         Binding(keys: "f", label: "fix", help: "show the fix for the selected finding as a diff of the policy", screens: [.diagnosis]),
         Binding(keys: "s", label: "save", help: "write the corrected policy to a file you name (asks before overwriting)", screens: [.fix]),
         Binding(keys: "o", label: "inputs", help: "back to the inputs", screens: [.diagnosis]),
+        Binding(keys: "t", label: "time", help: "evaluate at another time: the job's own time when the token has expired since, else a time you type", screens: [.diagnosis]),
         Binding(keys: "m", label: "matrix", help: "who else the policy admits: witness jobs (other branch, tag, MR, fork, other projects), each evaluated", screens: [.diagnosis, .roles]),
         Binding(keys: "Esc", label: "back", help: "back out (what-if returns to the real token)", screens: [.whatIf, .fix, .help, .demoPicker, .diagnosis, .matrix]),
     ]

@@ -78,7 +78,18 @@ public enum Render {
         }
         // The answer rests on a reading of undocumented AWS behaviour: said on the line that gives it.
         let label = d.undocumented.isEmpty ? "" : " · AWS behaviour undocumented (\(d.undocumented.count))"
-        c.put(m.glyphs.text(cause + label), x: 1, y: 1, role: d.primary == nil ? .pass : .fail)
+        if case .time(let typed) = m.prompt {
+            c.put("evaluate at: " + m.glyphs.text(typed) + "_   RFC 3339 or epoch seconds; Enter, Esc", x: 1, y: 1, role: .input, limit: c.width - 2)
+            return
+        }
+        // Expired since the job ran: the way to the cause the job met is on the same line.
+        let expiredSince = m.screen == .diagnosis && !m.atJobTime && d.primaryCause == .tokenExpired && d.token?.issuedAt != nil
+        let line = expiredSince ? "cause token.expired \(m.glyphs.arrow) press t for the job's own time" : cause + label
+        // The evaluation time is always on screen.
+        let at = (m.atJobTime ? "job's time " : "at ") + TimeText.iso(d.parameters.at)
+        let room = c.width - at.count - 3
+        c.put(m.glyphs.text(line).fit(room, ellipsis: m.glyphs.ellipsis), x: 1, y: 1, role: d.primary == nil ? .pass : .fail, limit: room)
+        c.put(at, x: c.width - at.count - 1, y: 1, role: .dim)
     }
 }
 
@@ -332,7 +343,7 @@ enum InputsScreen {
             if !m.completions.isEmpty { c.put(g.text(m.completions.prefix(6).joined(separator: "  ")), x: 1, y: y + 1, role: .dim, limit: c.width - 2) }
         case .env(let p): c.put("environment variable: " + g.text(p) + "_", x: 1, y: y, role: .input, limit: c.width - 2)
         case .typing: c.put("typing into \(m.slots[m.selectedSlot].kind.rawValue): Esc ends" + (m.slots[m.selectedSlot].kind == .token ? ", Enter ends" : ""), x: 1, y: y, role: .input)
-        case .savePath, .confirmOverwrite: break
+        case .savePath, .confirmOverwrite, .time: break
         case .none:
             if let d = m.diagnosis {
                 c.put("verdict: \(d.decision.rawValue.uppercased())\(d.primaryCause.map { ", \($0.rawValue)" } ?? "") \(g.arrow) Enter shows the diagnosis", x: 1, y: y, role: d.decision == .allow ? .pass : .fail, limit: c.width - 2)

@@ -176,6 +176,10 @@ struct Open: ParsableCommand {
     @Option(help: "Which role, when --policy holds several.") var role: String?
     @Option(help: "The runner's public IP as AWS sees it, for conditions on aws:SourceIp.") var sourceIp: String?
     @Option(help: "An AWS Organizations resource control policy; repeatable.") var rcp: [String] = []
+    @Option(help: "When the call is made: RFC 3339 or epoch seconds (default: now; t on the diagnosis changes it).") var at: String?
+    @Option(help: "The --role-session-name the job passes.") var sessionName: String?
+    @Option(help: "The --duration-seconds the job passes.") var duration: Int?
+    @Option(help: "The error line from the job log, to check the prediction against.") var stsError: String?
     @Option(help: "For a Terraform --policy: a variable's value (NAME=VALUE); repeatable.") var `var`: [String] = []
     @Option(help: "For a Terraform --policy: a .tfvars file; repeatable.") var varFile: [String] = []
     @OptionGroup var template: TemplateOptions
@@ -184,6 +188,10 @@ struct Open: ParsableCommand {
         if (token == nil) != (policy == nil) { throw ValidationError("give both --token and --policy, or neither (to open the inputs screen)") }
         if token == "-" || policy == "-" || rcp.contains("-") { throw ValidationError("the full-screen view reads its keys from standard input; pass files or env:NAME instead of -") }
         try OptionCheck.sourceIp(sourceIp)
+        try OptionCheck.at(at)
+        if token == nil && (at != nil || sessionName != nil || duration != nil || stsError != nil) {
+            throw ValidationError("--at, --session-name, --duration and --sts-error need --token and --policy")
+        }
     }
 
     func run() throws {
@@ -200,6 +208,10 @@ struct Open: ParsableCommand {
         if let roleArn { args += ["--role-arn", roleArn] }
         if let role { args += ["--role", role] }
         if let sourceIp { args += ["--source-ip", sourceIp] }
+        if let at { args += ["--at", at] }
+        if let sessionName { args += ["--session-name", sessionName] }
+        if let duration { args += ["--duration", String(duration)] }
+        if let stsError { args += ["--sts-error", stsError] }
         for r in rcp { args += ["--rcp", r] }
         for a in TerraformLoader.ordered(vars: `var`, varFiles: varFile) { args += [a.isFile ? "--var-file" : "--var", a.value] }
         args += template.arguments

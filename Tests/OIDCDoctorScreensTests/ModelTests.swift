@@ -4,6 +4,32 @@ import Testing
 @testable import OIDCDoctorScreens
 
 @Suite struct ModelTests {
+    /// A token that expired since its job ran: the first lines say so, `t` evaluates at the job's time
+    /// and shows the cause the job really met; `t` again takes any time typed. The time is on screen.
+    @Test func theJobsOwnTime() throws {
+        var r = DemoScenario.all[2].request  // other-branch: the job ran on feature/login, the role is for main
+        r.parameters.at = 1_795_777_200 + 86_400
+        var m = AppModel(request: r, title: "expired")
+        #expect(m.diagnosis?.primaryCause == .tokenExpired)
+        let first = Render.canvas(m, width: 80, height: 24).rows()
+        #expect(first[1].contains("press t for the job's own time") && first[1].contains("at 2026-11-28T11:00:00Z"), "\(first[1])")
+        _ = m.update(.key(.char("t")))
+        #expect(m.diagnosis?.primaryCause == .conditionRefMismatch && m.atJobTime && m.request?.parameters.at == 1_795_777_260)
+        #expect(Render.canvas(m, width: 80, height: 24).rows()[1].contains("job's time 2026-11-27T11:01:00Z"))
+        _ = m.update(.key(.char("t")))
+        #expect(m.prompt == .time("2026-11-27T11:01:00Z"))
+        _ = m.update(.key(.ctrl("u")))
+        for ch in "1795777800" { _ = m.update(.key(.char(ch))) }
+        #expect(Render.canvas(m, width: 80, height: 24).rows()[1].contains("evaluate at: 1795777800_"))
+        _ = m.update(.key(.enter))
+        #expect(m.prompt == .none && m.request?.parameters.at == 1_795_777_800 && !m.atJobTime && m.diagnosis?.primaryCause == .conditionRefMismatch)
+        _ = m.update(.key(.char("t")))
+        for _ in 0..<30 { _ = m.update(.key(.backspace)) }
+        for ch in "yesterday" { _ = m.update(.key(.char(ch))) }
+        _ = m.update(.key(.enter))
+        #expect(m.request?.parameters.at == 1_795_777_800 && m.message?.contains("not a time") == true, "a bad time changes nothing")
+    }
+
     /// `m` opens the matrix of the diagnosed policy; Enter tries the selected witness job as a
     /// what-if (the verdict the matrix row shows), Esc comes back to the matrix, then to the diagnosis.
     @Test func matrixRowsOpenAsWhatIf() throws {

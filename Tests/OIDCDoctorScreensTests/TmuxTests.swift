@@ -133,6 +133,23 @@ func trimmed(_ rows: [String]) -> [String] {
         try s.waitFor("exit") { $0.contains { $0.hasPrefix("EXIT=0") } }
     }
 
+    /// `--at` after the token expired: the first lines say so; `t` shows the cause the job really met.
+    @Test(.enabled(if: available)) func expiredTokenAtTheJobsTime() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("oidc-doctor-expired-inputs-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let demo = DemoScenario.all[2]  // the job ran on feature/login; the role is for main
+        try demo.token.write(to: dir.appendingPathComponent("t.jwt"), atomically: true, encoding: .utf8)
+        try demo.policy.write(to: dir.appendingPathComponent("p.json"), atomically: true, encoding: .utf8)
+        let s = try TmuxSession("time", command: "\(TmuxSession.binary) --token \(dir.path)/t.jwt --policy \(dir.path)/p.json --at 2026-11-28T11:00:00Z")
+        _ = try s.waitFor("the expired verdict") { $0.contains { $0.contains("press t for the job's own time") } && $0.contains { $0.contains("at 2026-11-28T11:00:00Z") } }
+        try s.keys("t")
+        let rows = try s.waitFor("the job's own cause") { $0.contains { $0.contains("cause condition.ref-mismatch") } }
+        #expect(rows.contains { $0.contains("job's time 2026-11-27T11:01:00Z") })
+        try s.keys("q")
+        try s.waitFor("exit") { $0.contains { $0.hasPrefix("EXIT=") } }
+    }
+
     /// `m` on the real binary draws the matrix the model draws; Enter opens a row as a what-if.
     @Test(.enabled(if: available)) func matrixScreenEqualsItsGolden() throws {
         let s = try TmuxSession("matrix", command: "\(TmuxSession.binary) demo other-branch")
