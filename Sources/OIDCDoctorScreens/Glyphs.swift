@@ -40,7 +40,11 @@ public struct Glyphs: Sendable {
 
     /// Non-ASCII data shown as `\u{…}` when the terminal cannot draw it (ncursesw blanks it in LANG=C).
     public func text(_ s: String) -> String {
-        let s = Unknowns.shown(s)
+        var s = Unknowns.shown(s)
+        // Zero-width and unusual space characters are shown as `\u{…}` on every terminal.
+        if s.unicodeScalars.contains(where: VisibleText.isHidden) {
+            s = String(s.unicodeScalars.map { VisibleText.isHidden($0) ? "\\u{" + String($0.value, radix: 16) + "}" : String(Character($0)) }.joined())
+        }
         guard self.pass == "+" else { return s }
         var out = ""
         for u in s.unicodeScalars {

@@ -268,24 +268,27 @@ enum DiagnosisScreen {
             // The compare strip: a window around the first difference so the caret is always on screen.
             let label = 16
             let avail = c.width - label - 2
-            let at = cmp.differsAt ?? 0
-            let startCol = max(0, min(at - avail / 2, max(cmp.expected.count, cmp.actual.count) - avail))
+            // Values shown so that a trailing space or a zero-width character cannot hide.
+            let actual = VisibleText.shown(cmp.actual)
+            let expected = VisibleText.value(cmp.expected)
+            let at = cmp.differsAt.map { actual.offsets[min(String(cmp.actual.prefix($0)).unicodeScalars.count, actual.offsets.count - 1)] } ?? 0
+            let startCol = max(0, min(at - avail / 2, max(expected.count, actual.text.count) - avail))
             func window(_ s: String) -> String {
                 let body = String(s.dropFirst(startCol).prefix(avail))
                 return (startCol > 0 ? g.ellipsis : "") + body
             }
             c.put("policy expects".fit(label), x: 1, y: row, role: .heading)
-            c.put(g.text(window(cmp.expected)), x: 1 + label, y: row, role: .plain)
+            c.put(g.text(window(expected)), x: 1 + label, y: row, role: .plain)
             row += 1
             c.put("token has".fit(label), x: 1, y: row, role: .heading)
-            c.put(g.text(window(cmp.actual)), x: 1 + label, y: row, role: .fail)
+            c.put(g.text(window(actual.text)), x: 1 + label, y: row, role: .fail)
             row += 1
-            if let at = cmp.differsAt {
+            if cmp.differsAt != nil {
                 let col = 1 + label + (startCol > 0 ? g.ellipsis.count : 0) + (at - startCol)
                 c.put(g.caret, x: col, y: row, role: .fail)
                 var note = " first difference"
                 if !cmp.components.isEmpty {
-                    note += ": " + cmp.components.filter { !$0.matches }.map { "\($0.name) \($0.expected ?? "(absent)") \(g.arrow) \($0.actual ?? "(absent)")" }.joined(separator: ", ")
+                    note += ": " + cmp.components.filter { !$0.matches }.map { "\($0.name) \($0.expected.map(VisibleText.value) ?? "(absent)") \(g.arrow) \($0.actual.map(VisibleText.value) ?? "(absent)")" }.joined(separator: ", ")
                 }
                 c.put(g.text(note), x: col + 1, y: row, role: .dim)
                 row += 1

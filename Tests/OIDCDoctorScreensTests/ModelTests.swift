@@ -4,6 +4,29 @@ import Testing
 @testable import OIDCDoctorScreens
 
 @Suite struct ModelTests {
+    /// A trailing space or a zero-width character in the job's ref is shown, not hidden, in the compare
+    /// strip and its note; the fix says the job's value is to change.
+    @Test func invisibleCharactersAreShown() throws {
+        for (ref, shown) in [("main ", "main␠"), ("ma\u{200B}in", "ma\\u{200b}in")] {
+            var claims = try JSONReader.read(DemoScenario.all[2].claims).root.plain
+            if case .object(var pairs) = claims {
+                for i in pairs.indices where pairs[i].key == "sub" { pairs[i].value = .string("project_path:mygroup/myproject:ref_type:branch:ref:" + ref) }
+                for i in pairs.indices where pairs[i].key == "ref" { pairs[i].value = .string(ref) }
+                claims = .object(pairs)
+            }
+            var r = DemoScenario.all[2].request
+            let header = try JSONReader.read(#"{"kid":"demo-key","typ":"JWT","alg":"RS256"}"#).root.plain
+            r.token = .init(text: IDToken.placeholderCompact(header: header, claims: claims, note: "test"), source: "t")
+            let m = AppModel(request: r, title: "invisible")
+            let rows = Render.canvas(m, width: 80, height: 24).rows()
+            #expect(rows.contains { $0.contains("token has") && $0.contains(shown) }, "\(ref.debugDescription): \(rows.filter { $0.contains("token has") })")
+            // At 80 columns the caret's note runs off the edge (issue 9, item 2); at 132 it is whole.
+            let wide = Render.canvas(m, width: 132, height: 40).rows()
+            #expect(wide.contains { $0.contains("first difference: ref main \(Glyphs.unicode.arrow) \(shown)") }, "\(wide.suffix(8))")
+            #expect(m.diagnosis?.primary?.fix?.hasPrefix("take ") == true && m.diagnosis?.primary?.edit == nil)
+        }
+    }
+
     /// A token that expired since its job ran: the first lines say so, `t` evaluates at the job's time
     /// and shows the cause the job really met; `t` again takes any time typed. The time is on screen.
     @Test func theJobsOwnTime() throws {

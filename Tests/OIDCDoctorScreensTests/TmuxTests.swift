@@ -150,6 +150,24 @@ func trimmed(_ rows: [String]) -> [String] {
         try s.waitFor("exit") { $0.contains { $0.hasPrefix("EXIT=") } }
     }
 
+    /// A ref with a trailing space, and one with a zero-width space, on the real terminal: shown.
+    @Test(.enabled(if: available)) func invisibleCharactersOnTheRealTerminal() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("oidc-doctor-invisible-inputs-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let demo = DemoScenario.all[2]
+        try demo.policy.write(to: dir.appendingPathComponent("p.json"), atomically: true, encoding: .utf8)
+        for (ref, shown) in [("main ", "ref:main␠"), ("ma\u{200B}in", "ref:ma\\u{200b}in")] {
+            let claims = demo.claims.replacingOccurrences(of: "feature/login", with: ref)
+            try claims.write(to: dir.appendingPathComponent("t.json"), atomically: true, encoding: .utf8)
+            let s = try TmuxSession("invisible", command: "\(TmuxSession.binary) --token \(dir.path)/t.json --policy \(dir.path)/p.json --at 2026-11-27T11:10:00Z")
+            let rows = try s.waitFor("the compare strip") { $0.contains { $0.contains("token has") } }
+            #expect(rows.contains { $0.contains("token has") && $0.contains(shown) }, "\(rows.filter { $0.contains("token has") })")
+            try s.keys("q")
+            try s.waitFor("exit") { $0.contains { $0.hasPrefix("EXIT=") } }
+        }
+    }
+
     /// `m` on the real binary draws the matrix the model draws; Enter opens a row as a what-if.
     @Test(.enabled(if: available)) func matrixScreenEqualsItsGolden() throws {
         let s = try TmuxSession("matrix", command: "\(TmuxSession.binary) demo other-branch")

@@ -19,6 +19,12 @@ struct ConditionDiagnosis {
         f.range = policy.lineRange(policy.origin != nil && r.clause.values.count == 1 ? r.clause.values[0].range : r.clause.range)
         if !r.undocumented.isEmpty { f.detail += " AWS behaviour undocumented: " + r.undocumented.joined(separator: "; ") + "." }
         f.edit = edit(for: f.id, r)
+        // The token's value is the policy's but for what a terminal does not show: the job is to change.
+        if let cmp = f.compare, !r.clause.op.base.isNegated, let what = VisibleText.invisibleDifference(expected: cmp.expected, actual: cmp.actual) {
+            f.detail += " The two differ only by what a terminal does not show: the token's value has \(what) (\(VisibleText.value(cmp.actual).debugDescription))."
+            f.fix = "take \(what) out of where the job's value comes from (the CI variable, the branch or tag name, the project path): the policy value is right"
+            f.edit = nil
+        }
         return f
     }
 
@@ -246,7 +252,7 @@ struct ConditionDiagnosis {
             let never = neverIssued.map { " GitLab never issues ref_type \($0.quotedDebug): only branch or tag (merge request pipelines carry ref_type branch and the source branch), so this value admits no job." } ?? ""
             let run = neverIssued.map { "change ref_type:\($0) to ref_type:branch in the policy value" } ?? "run the job on \(wantRef.isEmpty ? "the allowed ref" : wantRef)"
             f = Finding(.conditionRefMismatch, .error,
-                detail: "the job ran on \(tok.map { [$0.value("ref_type"), $0.value("ref")].compactMap { $0 }.joined(separator: " ") } ?? actual)\(tok?.project.map { " of \($0.value)" } ?? ""); \(c.op.written) on \(c.key) allows only \(list(values)). The project matches; the ref type or ref does not (MR pipelines carry the source branch and ref_type branch; tags carry ref_type tag).\(never)",
+                detail: "the job ran on \(tok.map { [$0.value("ref_type"), $0.value("ref")].compactMap { $0 }.map(VisibleText.value).joined(separator: " ") } ?? actual)\(tok?.project.map { " of \($0.value)" } ?? ""); \(c.op.written) on \(c.key) allows only \(list(values)). The project matches; the ref type or ref does not (MR pipelines carry the source branch and ref_type branch; tags carry ref_type tag).\(never)",
                 fix: "\(run), or add \(actual.quotedDebug) to \(c.key) at \(at)" + (like ? "" : " (or use StringLike with a deliberate pattern)"))
         } else {
             let fmt = formatDiffers ? " The sub formats differ: the token's components are \((tok?.names ?? ["(not GitLab's name:value form)"]).joined(separator: ", ")), the policy expects \((SubClaim(compareValue)?.names ?? ["(free text)"]).joined(separator: ", ")) — was sub_claim_components customised on one side only?" : ""

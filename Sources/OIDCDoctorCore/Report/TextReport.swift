@@ -5,7 +5,7 @@ public func terminalSafe(_ s: String) -> String {
         let v = u.value
         if v == 0xFDD0 || v == 0xFDD1 {
             out += v == 0xFDD0 ? "<" : ">"  // an unknown value's marker, shown as <name>
-        } else if v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) {
+        } else if v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || VisibleText.isHidden(u) {
             out += v == 0x0A ? "\\n" : v == 0x09 ? "\\t" : v == 0x0D ? "\\r" : "\\u{" + String(v, radix: 16) + "}"
         } else {
             out.unicodeScalars.append(u)
@@ -158,17 +158,20 @@ public struct TextReport {
     }
 
     func compare(_ c: Comparison) -> [String] {
-        var out = ["   = policy expects: \(terminalSafe(c.expected))", "   = token has:      \(terminalSafe(c.actual))"]
+        // Values as they are: a space at the end, a zero-width or look-alike character made visible.
+        let actual = VisibleText.shown(c.actual)
+        var out = ["   = policy expects: \(terminalSafe(VisibleText.value(c.expected)))", "   = token has:      \(terminalSafe(actual.text))"]
         if let at = c.differsAt {
-            let before = terminalSafe(String(c.actual.prefix(at)))
+            let scalarAt = String(c.actual.prefix(at)).unicodeScalars.count
+            let before = terminalSafe(String(String.UnicodeScalarView(actual.text.unicodeScalars.prefix(actual.offsets[min(scalarAt, actual.offsets.count - 1)]))))
             let width = (o.unicode ? before : Self.asciiOnly(before)).count
             out.append("                     \(String(repeating: " ", count: width))\(paint("^", "31;1")) first difference")
         }
         if !c.components.isEmpty {
             let parts = c.components.map { comp -> String in
                 let mark = comp.matches ? (o.unicode ? "✓" : "ok") : (o.unicode ? "✗" : "x")
-                let e = comp.expected.map(terminalSafe) ?? "(absent)"
-                let a = comp.actual.map(terminalSafe) ?? "(absent)"
+                let e = comp.expected.map { terminalSafe(VisibleText.value($0)) } ?? "(absent)"
+                let a = comp.actual.map { terminalSafe(VisibleText.value($0)) } ?? "(absent)"
                 return comp.matches ? "\(comp.name) \(mark) \(a)" : "\(comp.name) \(mark) expects \(e), token has \(a)"
             }
             out.append("   = sub components: " + parts.joined(separator: o.unicode ? " · " : " | "))
