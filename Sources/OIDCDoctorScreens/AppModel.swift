@@ -226,12 +226,19 @@ public struct AppModel: Sendable {
     public var roleIndex = 0
     public var rolesByName = false
 
-    /// The roles list of `oidc-doctor audit` on a terminal.
-    public static func roles(_ report: AuditReport, glyphs: Glyphs = .unicode) -> AppModel {
+    /// The roles list of `oidc-doctor audit` on a terminal; `token`: the job `--token` named, which
+    /// Enter diagnoses against the selected role.
+    public static func roles(_ report: AuditReport, token: DiagnosisRequest.Input? = nil, glyphs: Glyphs = .unicode) -> AppModel {
         var m = AppModel(screen: .roles, glyphs: glyphs)
         m.audit = report
+        m.auditToken = token
         return m
     }
+
+    /// `audit --token`: the job to diagnose when a role is opened.
+    public var auditToken: DiagnosisRequest.Input?
+    /// The diagnosis was opened from the roles list: Esc goes back to it.
+    public var fromRoles = false
 
     /// The audited roles in the order shown: riskiest first, or by name.
     public var shownRoles: [AuditedRole] {
@@ -363,6 +370,8 @@ public struct AppModel: Sendable {
     }
 
     mutating func handle(_ key: KeyEvent) -> [ScreenEffect] {
+        // A message answers the last key: the next one clears it (a handler may set a new one).
+        message = nil
         if prompt != .none { return handlePrompt(key) }
         if key == .char("?") && screen != .help {
             previous = screen
@@ -389,8 +398,8 @@ public struct AppModel: Sendable {
                 let g = glyphs
                 self = AppModel(request: d.request, title: "demo \(d.name): \(d.title)", glyphs: g)
                 previous = .demoPicker
-            case .char("q"), .escape, .ctrl("c"): return [.quit]
-            default: break
+            case .char("q"), .ctrl("c"): return [.quit]
+            default: break  // Esc backs out, and there is nothing to back out of: it never quits
             }
             return []
         case .fix:
@@ -412,7 +421,18 @@ public struct AppModel: Sendable {
             case .char("m"):
                 guard roleIndex < shownRoles.count, let m = shownRoles[roleIndex].matrix else { message = "this role's policy could not be read"; return [] }
                 openMatrix(m, from: .roles)
-            case .char("q"), .escape, .ctrl("c"): return [.quit]
+            case .enter:
+                // The selected role's diagnosis for the job at hand; Esc comes back to the list.
+                guard roleIndex < shownRoles.count, let base = shownRoles[roleIndex].matrix?.base else { message = "this role's policy could not be read"; return [] }
+                guard let token = auditToken else { message = "give audit --token to diagnose a job against a role; m shows who gets in"; return [] }
+                var r = base
+                r.token = token
+                r.lint = true
+                open(r)
+                title = shownRoles[roleIndex].name
+                fromRoles = true
+                screen = .diagnosis
+            case .char("q"), .ctrl("c"): return [.quit]
             default: break
             }
             return []
@@ -595,7 +615,13 @@ public struct AppModel: Sendable {
         case .char("f"):
             message = nil
             screen = .fix
-        case .escape: if previous == .demoPicker { self = AppModel.demoPicker(glyphs: glyphs) }
+        case .escape:
+            if fromRoles {
+                fromRoles = false
+                screen = .roles
+            } else if previous == .demoPicker {
+                self = AppModel.demoPicker(glyphs: glyphs)
+            }
         default: break
         }
         return []

@@ -19,7 +19,7 @@ public enum KeyMap {
         Binding(keys: "↑↓", label: "field", help: "what-if: choose the claim to edit; type to change it, Backspace deletes", screens: [.whatIf]),
         Binding(keys: "PgUp/PgDn g/G", label: "scroll", help: "scroll a page, go to the top or bottom", screens: [.diagnosis, .help]),
         Binding(keys: "Tab", label: "pane", help: "next pane (walk, token, policy); Shift-Tab goes back", screens: [.diagnosis]),
-        Binding(keys: "Enter", label: "open", help: "open the selected demo, diagnose the inputs, or try the selected witness job as a what-if", screens: [.inputs, .demoPicker, .matrix]),
+        Binding(keys: "Enter", label: "open", help: "open the selected demo or role, diagnose the inputs, or try the selected witness job as a what-if", screens: [.inputs, .demoPicker, .matrix, .roles]),
         Binding(keys: "l", label: "load file", help: "load the selected slot from a file (Tab completes the path)", screens: [.inputs]),
         Binding(keys: "e", label: "env var", help: "fill the selected slot from an environment variable", screens: [.inputs]),
         Binding(keys: "i", label: "type", help: "type or paste into the selected slot; Esc ends", screens: [.inputs]),
@@ -30,7 +30,7 @@ public enum KeyMap {
         Binding(keys: "o", label: "inputs", help: "back to the inputs", screens: [.diagnosis]),
         Binding(keys: "t", label: "time", help: "evaluate at another time: the job's own time when the token has expired since, else a time you type", screens: [.diagnosis]),
         Binding(keys: "m", label: "matrix", help: "who else the policy admits: witness jobs (other branch, tag, MR, fork, other projects), each evaluated", screens: [.diagnosis, .roles]),
-        Binding(keys: "Esc", label: "back", help: "back out (what-if returns to the real token)", screens: [.whatIf, .fix, .help, .demoPicker, .diagnosis, .matrix]),
+        Binding(keys: "Esc", label: "back", help: "back out (what-if returns to the real token); it never quits", screens: [.whatIf, .fix, .help, .diagnosis, .matrix]),
     ]
 
     public static func statusLine(for screen: ScreenKind) -> [Binding] { all.filter { $0.screens.contains(screen) } }

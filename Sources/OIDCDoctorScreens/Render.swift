@@ -398,6 +398,8 @@ enum RolesScreen {
         let g = m.glyphs
         let roles = m.shownRoles
         Render.titleBar(&c, m, "audit: \(roles.count) role\(roles.count == 1 ? "" : "s") trusting an OIDC provider, \(m.rolesByName ? "by name" : "riskiest first")")
+        // Column headings: the risk mark is the role's, "this job" the --token's answer.
+        c.put("risk role" + String(repeating: " ", count: 29) + "this job    admits (broadest first)", x: 0, y: 1, role: .dim, limit: c.width)
         let listRows = c.height - 10
         let start = max(0, min(m.roleIndex - listRows / 2, roles.count - listRows))
         for (i, role) in roles.enumerated().dropFirst(start).prefix(listRows) {
@@ -411,8 +413,8 @@ enum RolesScreen {
                 default: return (g.pass, .pass)
                 }
             }()
-            let can = role.canAssume.map { $0 ? "can assume" : "cannot" } ?? ""
-            var x = c.put((sel ? g.arrow : " ") + mark + " ", x: 0, y: y, role: sel ? .selected : role_)
+            let can = role.canAssume.map { $0 ? "can assume" : "cannot" } ?? (role.assessed ? "unknown" : "–")
+            var x = c.put((sel ? g.arrow : " ") + mark + "   ", x: 0, y: y, role: sel ? .selected : role_)
             x = c.put(g.text(role.name).fit(32, ellipsis: g.ellipsis), x: x, y: y, role: sel ? .selected : .plain)
             x = c.put(" " + can.fit(11), x: x, y: y, role: role.canAssume == true ? .pass : .dim)
             c.put(g.text(role.admits.first ?? role.error ?? ""), x: x + 1, y: y, role: .dim, limit: c.width - x - 2)

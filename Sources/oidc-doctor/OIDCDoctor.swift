@@ -332,7 +332,7 @@ struct Audit: ParsableCommand {
                 StandardOutput.write(text)
             }
             if let format { print(format) } else {
-                let status = TUI.run(AppModel.roles(report)) {
+                let status = TUI.run(AppModel.roles(report, token: tokenInput)) {
                     print(.text)
                     return report.exitCode
                 }

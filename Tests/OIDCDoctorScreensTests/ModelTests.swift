@@ -4,6 +4,24 @@ import Testing
 @testable import OIDCDoctorScreens
 
 @Suite struct ModelTests {
+    /// The roles list: headings; Enter opens the selected role's diagnosis for the job at hand
+    /// (`audit --token`), Esc comes back; without a token Enter says what to give.
+    @Test func rolesOpenTheirDiagnosis() throws {
+        var m = AppModel.roles(Golden.sampleAudit, token: .init(text: DemoScenario.main.token, source: "token"))
+        let rows = Render.canvas(m, width: 80, height: 24).rows()
+        #expect(rows[1].hasPrefix("risk role") && rows[1].contains("this job") && rows[1].contains("admits"))
+        let i = try #require(m.shownRoles.firstIndex { $0.name == "deploy-prod" })
+        m.roleIndex = i
+        _ = m.update(.key(.enter))
+        #expect(m.screen == .diagnosis && m.title == "deploy-prod")
+        #expect(m.diagnosis?.decision == (m.shownRoles[i].canAssume == true ? .allow : .deny), "the same answer as the list")
+        _ = m.update(.key(.escape))
+        #expect(m.screen == .roles && m.roleIndex == i)
+        var bare = AppModel.roles(Golden.sampleAudit)
+        _ = bare.update(.key(.enter))
+        #expect(bare.screen == .roles && bare.message?.contains("--token") == true)
+    }
+
     /// A trailing space or a zero-width character in the job's ref is shown, not hidden, in the compare
     /// strip and its note; the fix says the job's value is to change.
     @Test func invisibleCharactersAreShown() throws {
