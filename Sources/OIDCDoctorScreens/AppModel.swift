@@ -55,13 +55,13 @@ public struct InputSlot: Sendable {
     public var recognition: (ok: Bool, summary: String)? {
         if let r = recognized, r.text == text, r.source == source { return r.value }
         if let files = terraformFiles { return Self.recognize(terraform: files) }
-        return Self.recognize(kind, text, source: source)
+        return Self.recognize(kind, text, source: source, role: role)
     }
 
     /// Brings `recognition` up to date with the text; cheap when nothing changed.
     public mutating func recognize() {
         if let r = recognized, r.text == text, r.source == source { return }
-        recognized = (text, source, terraformFiles.map(Self.recognize(terraform:)) ?? Self.recognize(kind, text, source: source))
+        recognized = (text, source, terraformFiles.map(Self.recognize(terraform:)) ?? Self.recognize(kind, text, source: source, role: role))
     }
 
     /// "Terraform module, 3 files, role aws_iam_role.ci["deploy"], 2 statements" or why not.
@@ -78,7 +78,10 @@ public struct InputSlot: Sendable {
         } catch { return (false, error.located) }
     }
 
-    static func recognize(_ kind: Kind, _ text: String, source: String) -> (ok: Bool, summary: String)? {
+    /// The role `--role` names, for a policy input that holds several.
+    public var role: String?
+
+    static func recognize(_ kind: Kind, _ text: String, source: String, role: String? = nil) -> (ok: Bool, summary: String)? {
         guard !text.isEmpty else { return nil }
         switch kind {
         case .token:
@@ -91,7 +94,7 @@ public struct InputSlot: Sendable {
             } catch { return (false, error.message) }
         case .policy:
             do {
-                let r = try RoleInput.read(text, role: nil, roleArn: nil)
+                let r = try RoleInput.read(text, role: role, roleArn: nil)
                 return (true, "\(r.description), \(r.policy.statements.count) statement\(r.policy.statements.count == 1 ? "" : "s")")
             } catch { return (false, error.located) }
         case .stsError:
@@ -188,6 +191,7 @@ public struct AppModel: Sendable {
         slots[0].source = request.token.source
         slots[1].text = request.policy.text
         slots[1].source = request.policy.source
+        slots[1].role = request.role
         if let tf = request.terraform { slots[1].load(terraform: tf, source: request.policy.source) }
         if let p = request.providers.first {
             slots[2].text = p.text
@@ -253,6 +257,9 @@ public struct AppModel: Sendable {
         realDiagnosis = diagnosis
         whatIf = nil
         selected = primaryItemIndex
+        // A role of a larger file (list-roles) sits lower in it: its policy is shown, not the lines above.
+        policyScroll = 0
+        if let p = diagnosis?.role?.policy, let first = p.statements.first, p.lineRange(first.range).line > 8 { policyScroll = p.lineRange(first.range).line - 3 }
         scrollToSelection()
     }
 

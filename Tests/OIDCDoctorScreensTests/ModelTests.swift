@@ -4,6 +4,25 @@ import Testing
 @testable import OIDCDoctorScreens
 
 @Suite struct ModelTests {
+    /// `--policy roles.json --role X`: the inputs screen recognises the role named (no "pick one"), and
+    /// the policy pane shows that role's policy, not the blank lines above it in the file.
+    @Test func aRoleOfAListRolesFile() throws {
+        let roles = (1...3).map { i in
+            "    {\n      \"RoleName\": \"r\(i)\",\n      \"AssumeRolePolicyDocument\": " + DemoScenario.all[2].policy.split(separator: "\n").joined(separator: "\n      ") + "\n    }"
+        }
+        let text = "{\n  \"Roles\": [\n" + roles.joined(separator: ",\n") + "\n  ]\n}\n"
+        var r = DemoScenario.all[2].request
+        r.policy = .init(text: text, source: "roles.json")
+        r.role = "r3"
+        var m = AppModel(request: r, title: "roles.json")
+        #expect(m.diagnosis?.role?.roleName == "r3" && m.diagnosis?.primaryCause == .conditionRefMismatch)
+        let pane = Render.canvas(m, width: 80, height: 24).rows()[3..<13]
+        #expect(pane.contains { $0.contains("\"Effect\": \"Allow\"") || $0.contains("StringEquals") }, "\(Array(pane))")
+        m.screen = .inputs
+        m.prepareFrame()
+        #expect(m.slots[1].recognition?.ok == true && m.slots[1].recognition?.summary.contains("role r3") == true, "\(m.slots[1].recognition?.summary ?? "")")
+    }
+
     /// The roles list: headings; Enter opens the selected role's diagnosis for the job at hand
     /// (`audit --token`), Esc comes back; without a token Enter says what to give.
     @Test func rolesOpenTheirDiagnosis() throws {
