@@ -8,6 +8,8 @@ public enum ScreenEffect: Sendable, Equatable {
     case completePath(prefix: String)
     /// Writes the corrected policy; never replaces an existing file unless `overwrite`.
     case writeFile(path: String, contents: String, overwrite: Bool)
+    /// Ctrl-L: paint the whole screen again (something else drew over it).
+    case redraw
 }
 
 public enum Message: Sendable, Equatable {
@@ -379,8 +381,10 @@ public struct AppModel: Sendable {
     mutating func handle(_ key: KeyEvent) -> [ScreenEffect] {
         // A message answers the last key: the next one clears it (a handler may set a new one).
         message = nil
+        if key == .ctrl("l") { return [.redraw] }
         if prompt != .none { return handlePrompt(key) }
-        if key == .char("?") && screen != .help {
+        // In the what-if every printable key is text, `?` included.
+        if key == .char("?") && screen != .help && screen != .whatIf {
             previous = screen
             screen = .help
             helpScroll = 0

@@ -34,4 +34,18 @@ public enum KeyMap {
     ]
 
     public static func statusLine(for screen: ScreenKind) -> [Binding] { all.filter { $0.screens.contains(screen) } }
+
+    /// The keys while a text is typed into a prompt: every printable key is text.
+    static func typing(_ prompt: AppModel.Prompt) -> [Binding] {
+        let done: Binding
+        switch prompt {
+        case .typing: done = Binding(keys: "Esc", label: "done (Enter ends a token)", help: "", screens: [])
+        case .confirmOverwrite: return [Binding(keys: "y", label: "overwrite", help: "", screens: []), Binding(keys: "any other key", label: "keep the file", help: "", screens: [])]
+        default: done = Binding(keys: "Enter", label: "done", help: "", screens: [])
+        }
+        var keys = [done, Binding(keys: "Backspace", label: "delete", help: "", screens: [])]
+        if case .path = prompt { keys.append(Binding(keys: "Tab", label: "complete", help: "", screens: [])) }
+        if case .typing = prompt {} else { keys.append(Binding(keys: "Esc", label: "cancel", help: "", screens: [])) }
+        return keys
+    }
 }

@@ -47,7 +47,9 @@ public enum Render {
     static func statusLine(_ c: inout Canvas, _ m: AppModel, screen: ScreenKind, y: Int) {
         c.fill(y: y, role: .status)
         var x = 1
-        for b in KeyMap.statusLine(for: screen) {
+        // While a text is typed, only the keys of that mode.
+        let bindings = m.prompt == .none ? KeyMap.statusLine(for: screen) : KeyMap.typing(m.prompt)
+        for b in bindings {
             let keys = m.glyphs.keys(b.keys)
             if x + keys.count + b.label.count + 3 > c.width { break }
             x = c.put(keys, x: x, y: y, role: .key)

@@ -46,6 +46,11 @@ enum TUI {
                 while !pending.isEmpty {
                     let effect = pending.removeFirst()
                     if effect == .quit { return 0 }
+                    if effect == .redraw {
+                        term.repaintAll()
+                        last = nil
+                        continue
+                    }
                     if let reply = perform(effect) { pending += m.update(reply) }
                 }
                 if case .resize = e {
@@ -62,7 +67,7 @@ enum TUI {
 
     static func perform(_ effect: ScreenEffect) -> Message? {
         switch effect {
-        case .quit: return nil
+        case .quit, .redraw: return nil
         case .loadFile(let path, let slot):
             let expanded = (path as NSString).expandingTildeInPath
             if slot == 1, TerraformLoader.isTerraform(expanded) {

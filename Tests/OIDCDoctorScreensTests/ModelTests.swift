@@ -4,6 +4,20 @@ import Testing
 @testable import OIDCDoctorScreens
 
 @Suite struct ModelTests {
+    /// Modes: in the what-if `?` is text; a prompt's status line shows only its own keys; Ctrl-L asks
+    /// the terminal to repaint everything.
+    @Test func keysOfTheMode() {
+        var m = AppModel(request: DemoScenario.all[2].request, title: "demo")
+        _ = m.update(.key(.char("w")))
+        _ = m.update(.key(.char("?")))
+        #expect(m.screen == .whatIf && m.whatIf?.values[0].hasSuffix("?") == true)
+        var inputs = AppModel()
+        _ = inputs.update(.key(.char("l")))
+        let status = Render.canvas(inputs, width: 80, height: 24).rows()[23]
+        #expect(status.contains("Enter done") && status.contains("Tab complete") && !status.contains("q quit"), "\(status)")
+        #expect(inputs.update(.key(.ctrl("l"))) == [.redraw])
+    }
+
     /// `--policy roles.json --role X`: the inputs screen recognises the role named (no "pick one"), and
     /// the policy pane shows that role's policy, not the blank lines above it in the file.
     @Test func aRoleOfAListRolesFile() throws {

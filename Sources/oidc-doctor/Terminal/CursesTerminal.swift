@@ -202,6 +202,11 @@ final class CursesTerminal {
     // MARK: - Output
 
     /// Writes every cell into stdscr and refreshes once; ncurses sends only what changed.
+    /// Ctrl-L: the next frame repaints every cell.
+    func repaintAll() {
+        if active, let win = od_stdscr() { clearok(win, true) }
+    }
+
     func present(_ canvas: Canvas) {
         guard active, let win = od_stdscr() else { return }
         let h = Int(getmaxy(win)), w = Int(getmaxx(win))
