@@ -150,6 +150,23 @@ func trimmed(_ rows: [String]) -> [String] {
         try s.waitFor("exit") { $0.contains { $0.hasPrefix("EXIT=") } }
     }
 
+    /// Ctrl-C while input is still arriving (the rest of a paste): none of it reaches what runs next.
+    /// The line after the program reads its terminal as a shell would, and must get nothing.
+    @Test(.enabled(if: available)) func inputAfterQuitNeverReachesTheShell() throws {
+        // An interactive shell ignores the Ctrl-C its job gets; `trap` makes this one do the same.
+        let s = try TmuxSession("leak", command: "trap : INT; \(TmuxSession.binary) demo other-branch; IFS= read -r line; echo \"LEAKED=[$line]\"")
+        _ = try s.waitFor("the diagnosis") { $0.contains { $0.contains("DENY") } }
+        try s.keys("C-c")
+        try s.keys("-l", "touch /tmp/oidc-doctor-owned-\(getpid())")
+        try s.keys("Enter")
+        // Well after the program has gone: an empty line for the read, whatever came before it.
+        usleep(1_500_000)
+        try s.keys("Enter")
+        let rows = try s.waitFor("the next command's read") { $0.contains { $0.hasPrefix("LEAKED=") } }
+        #expect(rows.contains { $0 == "LEAKED=[]" }, "\(rows.filter { $0.hasPrefix("LEAKED") })")
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/oidc-doctor-owned-\(getpid())"))
+    }
+
     /// A ref with a trailing space, and one with a zero-width space, on the real terminal: shown.
     @Test(.enabled(if: available)) func invisibleCharactersOnTheRealTerminal() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("oidc-doctor-invisible-inputs-\(getpid())")

@@ -174,6 +174,10 @@ final class CursesTerminal {
     func shutdown() {
         guard active else { return }
         active = false
+        // A paste may still be arriving (Ctrl-C in the middle of one): whatever is typed or pasted
+        // until the line is quiet is read and dropped here, so none of it reaches the shell — a token
+        // must never land in its history.
+        Self.discardPendingInput()
         if od_tigetstr("smcup") == nil, let win = od_stdscr() {
             // No alternate screen (vt100, linux console): do not leave the last frame under the shell prompt.
             werase(win)
@@ -187,6 +191,20 @@ final class CursesTerminal {
         screen = nil
         for (sig, old) in savedActions { var o = old; sigaction(sig, &o, nil) }
         savedActions = []
+    }
+
+    /// Reads and drops input until none has come for 150 ms (at most 3 s), then flushes the queue.
+    static func discardPendingInput() {
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .seconds(3))
+        while clock.now < deadline {
+            var p = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+            guard poll(&p, 1, 150) > 0, p.revents & Int16(POLLIN) != 0 else { break }
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(STDIN_FILENO, $0.baseAddress, $0.count) }
+            if n <= 0 { break }
+        }
+        tcflush(STDIN_FILENO, TCIFLUSH)
     }
 
     var width: Int {
