@@ -157,7 +157,9 @@ public struct AppModel: Sendable {
     var extraProviders: [DiagnosisRequest.Input] = []
     var extraRCPs: [DiagnosisRequest.Input] = []
     public var selectedSlot = 0
-    public enum Prompt: Sendable, Equatable { case none, typing, path(String), env(String), savePath(String), confirmOverwrite(String), time(String) }
+    public enum Prompt: Sendable, Equatable { case none, typing, path(String), env(String), savePath(String), confirmOverwrite(String), time(String), confirmQuit }
+    /// The corrected policy shown on the fix screen was written out.
+    public var fixSaved = false
     /// The evaluation time was moved to the job's own (iat + 1 minute) with `t`.
     public var atJobTime = false
     public var prompt = Prompt.none
@@ -350,6 +352,7 @@ public struct AppModel: Sendable {
             self.message = m
             return []
         case .saved(let path):
+            fixSaved = true
             self.message = "corrected policy written to \(path)"
             return []
         case .saveFailed(let path, let m, let exists):
@@ -418,7 +421,11 @@ public struct AppModel: Sendable {
             case .escape: screen = .diagnosis
             case .char("s"):
                 if fixedPolicy == nil { message = "no single edit of the policy fixes this finding" } else { prompt = .savePath(suggestedSavePath) }
-            case .char("q"), .ctrl("c"): return [.quit]
+            case .char("q"):
+                // A corrected policy on screen and not written: quitting asks first (DESIGN §5).
+                if fixedPolicy != nil && !fixSaved { prompt = .confirmQuit; return [] }
+                return [.quit]
+            case .ctrl("c"): return [.quit]
             default: break
             }
             return []
@@ -518,6 +525,11 @@ public struct AppModel: Sendable {
             default: break
             }
             return []
+        case .confirmQuit:
+            prompt = .none
+            if key == .char("y") { return [.quit] }
+            message = "not quit: s writes the corrected policy"
+            return []
         case .confirmOverwrite(let path):
             prompt = .none
             if key == .char("y"), let fixed = fixedPolicy { return [.writeFile(path: path, contents: fixed, overwrite: true)] }
@@ -557,7 +569,9 @@ public struct AppModel: Sendable {
         r.terraform = slots[1].terraformFiles
         if let settings = request?.template { r.template = settings }  // --parameter, --condition, … stay too
         open(r)
-        screen = .diagnosis
+        // The verdict shows on the inputs screen; the diagnosis opens on Enter, so that the optional
+        // slots (provider, STS error, RCP) can still be filled first.
+        if force { screen = .diagnosis }
         title = "diagnosis"
         return []
     }

@@ -41,6 +41,7 @@ public enum KeyMap {
         switch prompt {
         case .typing: done = Binding(keys: "Esc", label: "done (Enter ends a token)", help: "", screens: [])
         case .confirmOverwrite: return [Binding(keys: "y", label: "overwrite", help: "", screens: []), Binding(keys: "any other key", label: "keep the file", help: "", screens: [])]
+        case .confirmQuit: return [Binding(keys: "y", label: "quit", help: "", screens: []), Binding(keys: "any other key", label: "stay", help: "", screens: [])]
         default: done = Binding(keys: "Enter", label: "done", help: "", screens: [])
         }
         var keys = [done, Binding(keys: "Backspace", label: "delete", help: "", screens: [])]

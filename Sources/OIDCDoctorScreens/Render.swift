@@ -348,7 +348,7 @@ enum InputsScreen {
             if !m.completions.isEmpty { c.put(g.text(m.completions.prefix(6).joined(separator: "  ")), x: 1, y: y + 1, role: .dim, limit: c.width - 2) }
         case .env(let p): c.put("environment variable: " + g.text(p) + "_", x: 1, y: y, role: .input, limit: c.width - 2)
         case .typing: c.put("typing into \(m.slots[m.selectedSlot].kind.rawValue): Esc ends" + (m.slots[m.selectedSlot].kind == .token ? ", Enter ends" : ""), x: 1, y: y, role: .input)
-        case .savePath, .confirmOverwrite, .time: break
+        case .savePath, .confirmOverwrite, .time, .confirmQuit: break
         case .none:
             if let d = m.diagnosis {
                 c.put("verdict: \(d.decision.rawValue.uppercased())\(d.primaryCause.map { ", \($0.rawValue)" } ?? "") \(g.arrow) Enter shows the diagnosis", x: 1, y: y, role: d.decision == .allow ? .pass : .fail, limit: c.width - 2)
@@ -389,6 +389,7 @@ enum FixScreen {
         switch m.prompt {
         case .savePath(let p): c.put("write corrected policy to: " + g.text(p) + "_", x: 1, y: c.height - 2, role: .input, limit: c.width - 2)
         case .confirmOverwrite(let p): c.put(g.text("\(p) exists: overwrite it? y/n"), x: 1, y: c.height - 2, role: .warn, limit: c.width - 2)
+        case .confirmQuit: c.put("the corrected policy is not written: quit anyway? y/n", x: 1, y: c.height - 2, role: .warn, limit: c.width - 2)
         default: if let msg = m.message { c.put(g.text(msg), x: 1, y: c.height - 2, role: .dim, limit: c.width - 2) }
         }
         Render.statusLine(&c, m, screen: .fix, y: c.height - 1)

@@ -4,6 +4,22 @@ import Testing
 @testable import OIDCDoctorScreens
 
 @Suite struct ModelTests {
+    /// `q` on the fix screen with a corrected policy not written asks first; once written it quits.
+    @Test func quitWithAnUnsavedFixAsks() {
+        var m = AppModel(request: DemoScenario.main.request, title: "demo")
+        _ = m.update(.key(.char("f")))
+        #expect(m.fixedPolicy != nil)
+        #expect(m.update(.key(.char("q"))) == [] && m.prompt == .confirmQuit)
+        #expect(Render.canvas(m, width: 80, height: 24).rows().contains { $0.contains("quit anyway? y/n") })
+        #expect(m.update(.key(.char("n"))) == [] && m.screen == .fix)
+        _ = m.update(.key(.char("q")))
+        #expect(m.update(.key(.char("y"))) == [.quit])
+        var saved = AppModel(request: DemoScenario.main.request, title: "demo")
+        _ = saved.update(.key(.char("f")))
+        _ = saved.update(.saved(path: "fixed.json"))
+        #expect(saved.update(.key(.char("q"))) == [.quit])
+    }
+
     /// Modes: in the what-if `?` is text; a prompt's status line shows only its own keys; Ctrl-L asks
     /// the terminal to repaint everything.
     @Test func keysOfTheMode() {
@@ -165,14 +181,18 @@ import Testing
         #expect(m.slots[0].recognition?.ok == false)
     }
 
-    @Test func tokenThenPolicyPasteOpensTheDiagnosis() {
+    /// Token and policy pasted: the verdict shows on the inputs screen, and the diagnosis opens on
+    /// Enter — not by itself, so the optional slots can be filled first.
+    @Test func tokenThenPolicyPasteThenEnterOpensTheDiagnosis() {
         var m = AppModel()
         _ = m.update(.key(.paste(DemoScenario.main.token)))
         #expect(m.screen == .inputs)
         _ = m.update(.key(.down))
         _ = m.update(.key(.paste(DemoScenario.main.policy)))
+        #expect(m.screen == .inputs && m.diagnosis?.primaryCause == .conditionWildcardNeedsLike)
+        #expect(Render.canvas(m, width: 80, height: 24).rows().contains { $0.contains("verdict: DENY, condition.wildcard-needs-like") })
+        _ = m.update(.key(.enter))
         #expect(m.screen == .diagnosis)
-        #expect(m.diagnosis?.primaryCause == .conditionWildcardNeedsLike)
     }
 
     @Test func theScreenRendersTheEnginesVerdict() {
@@ -320,6 +340,7 @@ import Testing
         #expect(m.update(.key(.enter)) == [.loadFile(path: "infra", slot: 1)])
         _ = m.update(.loadedTerraform(slot: 1, files: TerraformFiles(files: ["main.tf": main, "role.tf": role]), source: "infra"))
         #expect(m.slots[1].recognition?.summary == "Terraform module, 2 files, role aws_iam_role.ci, 1 statement")
+        _ = m.update(.key(.enter))
         #expect(m.screen == .diagnosis)
         #expect(m.diagnosis?.primaryCause == .conditionWildcardNeedsLike)
         #expect(m.diagnosis?.primary?.range?.file == "main.tf")
@@ -405,6 +426,7 @@ import Testing
         _ = m.update(.key(.paste(DemoScenario.all[5].token)))  // the allowed demo
         _ = m.update(.key(.down))
         _ = m.update(.key(.paste(DemoScenario.all[5].policy)))
+        _ = m.update(.key(.enter))
         #expect(m.screen == .diagnosis)
         #expect(m.diagnosis?.findings.contains { $0.id == .observedDisagrees } == true)
     }

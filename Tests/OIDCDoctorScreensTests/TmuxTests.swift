@@ -228,6 +228,8 @@ func trimmed(_ rows: [String]) -> [String] {
         try s.waitFor("the token recognised") { $0.contains { $0.contains("✓ pasted") } }
         try s.keys("j")
         try s.paste(DemoScenario.all[2].policy)  // "StringEquals" carries a q: it must not quit
+        try s.waitFor("the verdict on the inputs screen") { $0.contains { $0.contains("verdict: DENY") } }
+        try s.keys("Enter")
         let rows = try s.waitFor("the diagnosis") { $0.contains { $0.contains("condition.ref-mismatch") } }
         #expect(rows[0].contains("DENY"))
         try s.keys("q")
