@@ -555,6 +555,12 @@ public struct AppModel: Sendable {
         return []
     }
 
+    /// The STS-error slot's text, when it was recognised as one (a rejected text is not compared).
+    var observedText: String? {
+        guard !slots[3].text.isEmpty else { return nil }
+        return InputSlot.recognize(.stsError, slots[3].text, source: slots[3].source)?.ok == true ? slots[3].text : nil
+    }
+
     mutating func diagnoseIfReady(force: Bool = false) -> [ScreenEffect] {
         guard !slots[0].text.isEmpty, !slots[1].text.isEmpty else {
             if force { message = "the token and the trust policy are needed to diagnose" }
@@ -564,7 +570,7 @@ public struct AppModel: Sendable {
         let at = request?.parameters ?? RequestParameters(at: currentTime)
         // The command line's other choices (--role, --jwks, --role-arn, --at, …) stay.
         var r = DiagnosisRequest(token: .init(text: slots[0].text, source: slots[0].source), policy: .init(text: slots[1].text, source: slots[1].source),
-                                 providers: providers, jwks: request?.jwks, parameters: at, observed: slots[3].text.isEmpty ? nil : slots[3].text, role: request?.role)
+                                 providers: providers, jwks: request?.jwks, parameters: at, observed: observedText, role: request?.role)
         r.rcps = (slots[4].text.isEmpty ? [] : [DiagnosisRequest.Input(text: slots[4].text, source: slots[4].source)]) + extraRCPs
         r.terraform = slots[1].terraformFiles
         if let settings = request?.template { r.template = settings }  // --parameter, --condition, … stay too

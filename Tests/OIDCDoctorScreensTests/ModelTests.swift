@@ -429,6 +429,12 @@ import Testing
         _ = m.update(.key(.enter))
         #expect(m.screen == .diagnosis)
         #expect(m.diagnosis?.findings.contains { $0.id == .observedDisagrees } == true)
+        // A text in the slot that is no STS error (rejected on the inputs screen) is not compared.
+        _ = m.update(.key(.char("o")))
+        m.selectedSlot = 3
+        _ = m.update(.key(.paste("the job failed, no idea why")))
+        #expect(m.slots[3].recognition?.ok == false)
+        #expect(m.diagnosis?.findings.contains { $0.id == .observedDisagrees || $0.id == .observedKnownFailure } == false && m.request?.observed == nil)
     }
 
     @Test func rolesListSortsByRiskOrName() {
