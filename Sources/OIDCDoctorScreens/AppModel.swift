@@ -124,6 +124,8 @@ public struct WhatIf: Sendable {
     public static let fields = ["project path", "ref", "ref type", "audience", "issuer"]
     public var values: [String]
     public var selected = 0
+    /// The cursor in the selected field (nil: at its end).
+    public var cursor: Int?
     /// The claims the edits apply to: a witness job's (from the matrix), else the real token's.
     public var base: PlainJSON? = nil
     /// Where Esc returns: the matrix the job came from, or the real diagnosis.
@@ -365,6 +367,7 @@ public struct AppModel: Sendable {
             return []
         case .completions(let list):
             completions = list
+            promptCursor = nil
             if case .path = prompt, list.count == 1 { prompt = .path(list[0]) } else if case .path(let p) = prompt, let common = Self.commonPrefix(list), common.count > p.count {
                 prompt = .path(common)
             }
@@ -386,6 +389,8 @@ public struct AppModel: Sendable {
         message = nil
         if key == .ctrl("l") { return [.redraw] }
         if prompt != .none { return handlePrompt(key) }
+        // A prompt opened by this key starts with its cursor at the end of its text.
+        promptCursor = nil
         // In the what-if every printable key is text, `?` included.
         if key == .char("?") && screen != .help && screen != .whatIf {
             previous = screen
@@ -502,10 +507,7 @@ public struct AppModel: Sendable {
                 prompt = .none
                 guard let fixed = fixedPolicy, !p.isEmpty else { return [] }
                 return [.writeFile(path: p, contents: fixed, overwrite: false)]
-            case .backspace: if !p.isEmpty { p.removeLast() }; prompt = .savePath(p)
-            case .char(let c): p.append(c); prompt = .savePath(p)
-            case .paste(let t): p += t.filter { $0 != "\n" && $0 != "\r" }; prompt = .savePath(p)
-            default: break
+            default: if edit(&p, key) { prompt = .savePath(p) }
             }
             return []
         case .time(var p):
@@ -518,11 +520,7 @@ public struct AppModel: Sendable {
                 open(r)
                 atJobTime = false
                 message = "evaluated at \(TimeText.iso(at))"
-            case .backspace: if !p.isEmpty { p.removeLast() }; prompt = .time(p)
-            case .ctrl("u"): prompt = .time("")
-            case .char(let c): p.append(c); prompt = .time(p)
-            case .paste(let t): p += t.filter { $0 != "\n" && $0 != "\r" }; prompt = .time(p)
-            default: break
+            default: if edit(&p, key) { prompt = .time(p) }
             }
             return []
         case .confirmQuit:
@@ -544,15 +542,29 @@ public struct AppModel: Sendable {
                 completions = []
                 return isPath ? [.loadFile(path: p, slot: selectedSlot)] : [.readEnvironment(name: p, slot: selectedSlot)]
             case .tab where isPath: return [.completePath(prefix: p)]
-            case .backspace: if !p.isEmpty { p.removeLast() }
-            case .char(let c): p.append(c)
-            case .paste(let t): p += t.filter { $0 != "\n" && $0 != "\r" }
-            default: break
+            default: _ = edit(&p, key)
             }
             prompt = isPath ? .path(p) : .env(p)
         case .none: break
         }
         return []
+    }
+
+    /// Where the cursor is in the prompt being typed (nil: at its end).
+    public var promptCursor: Int?
+
+    /// A prompt's text with `_` where the cursor is.
+    public func typedWithCursor(_ text: String) -> String {
+        LineEdit(text, cursor: promptCursor).shown(cursorMark: "_")
+    }
+
+    /// One editing key applied to a prompt's text at its cursor; false when the key is no editing key.
+    mutating func edit(_ text: inout String, _ key: KeyEvent) -> Bool {
+        var line = LineEdit(text, cursor: promptCursor)
+        guard line.apply(key) else { return false }
+        text = line.text
+        promptCursor = line.cursor
+        return true
     }
 
     /// The STS-error slot's text, when it was recognised as one (a rejected text is not compared).
@@ -710,12 +722,23 @@ public struct AppModel: Sendable {
             selected = primaryItemIndex
             scrollToSelection()
             return []
-        case .down, .tab: w.selected = (w.selected + 1) % WhatIf.fields.count
-        case .up, .backTab: w.selected = (w.selected + WhatIf.fields.count - 1) % WhatIf.fields.count
-        case .backspace: if !w.values[w.selected].isEmpty { w.values[w.selected].removeLast() }
-        case .char(let c): w.values[w.selected].append(c)
-        case .paste(let t): w.values[w.selected] += t.filter { $0 != "\n" && $0 != "\r" }
-        default: return []
+        case .down, .tab:
+            w.selected = (w.selected + 1) % WhatIf.fields.count
+            w.cursor = nil
+        case .up, .backTab:
+            w.selected = (w.selected + WhatIf.fields.count - 1) % WhatIf.fields.count
+            w.cursor = nil
+        default:
+            // Every printable key is text; ←/→, Home/End, Ctrl-U and Ctrl-W edit the field.
+            var line = LineEdit(w.values[w.selected], cursor: w.cursor)
+            guard line.apply(key) else { return [] }
+            let moved = line.text == w.values[w.selected]
+            w.values[w.selected] = line.text
+            w.cursor = line.cursor
+            if moved {
+                whatIf = w
+                return []
+            }
         }
         whatIf = w
         rediagnoseWhatIf()

@@ -81,7 +81,7 @@ public enum Render {
         // The answer rests on a reading of undocumented AWS behaviour: said on the line that gives it.
         let label = d.undocumented.isEmpty ? "" : " · AWS behaviour undocumented (\(d.undocumented.count))"
         if case .time(let typed) = m.prompt {
-            c.put("evaluate at: " + m.glyphs.text(typed) + "_   RFC 3339 or epoch seconds; Enter, Esc", x: 1, y: 1, role: .input, limit: c.width - 2)
+            c.put("evaluate at: " + m.glyphs.text(m.typedWithCursor(typed)) + "   RFC 3339 or epoch seconds; Enter, Esc", x: 1, y: 1, role: .input, limit: c.width - 2)
             return
         }
         // Expired since the job ran: the way to the cause the job met is on the same line.
@@ -156,7 +156,7 @@ enum DiagnosisScreen {
                 let sel = i == w.selected
                 var x = c.put(sel ? " \(g.arrow) " : "   ", x: 0, y: top, role: sel ? .selected : .plain)
                 x = c.put(name.fit(13), x: x, y: top, role: sel ? .selected : .dim)
-                c.put(g.text(w.values[i]) + (sel ? "_" : ""), x: x, y: top, role: sel ? .input : .plain)
+                c.put(g.text(sel ? LineEdit(w.values[i], cursor: w.cursor).shown(cursorMark: "_") : w.values[i]), x: x, y: top, role: sel ? .input : .plain)
                 top += 1
             }
         }
@@ -344,10 +344,16 @@ enum InputsScreen {
         }
         switch m.prompt {
         case .path(let p):
-            c.put("file: " + g.text(p) + "_", x: 1, y: y, role: .input, limit: c.width - 2)
+            c.put("file: " + g.text(m.typedWithCursor(p)), x: 1, y: y, role: .input, limit: c.width - 2)
             if !m.completions.isEmpty { c.put(g.text(m.completions.prefix(6).joined(separator: "  ")), x: 1, y: y + 1, role: .dim, limit: c.width - 2) }
-        case .env(let p): c.put("environment variable: " + g.text(p) + "_", x: 1, y: y, role: .input, limit: c.width - 2)
-        case .typing: c.put("typing into \(m.slots[m.selectedSlot].kind.rawValue): Esc ends" + (m.slots[m.selectedSlot].kind == .token ? ", Enter ends" : ""), x: 1, y: y, role: .input)
+        case .env(let p): c.put("environment variable: " + g.text(m.typedWithCursor(p)), x: 1, y: y, role: .input, limit: c.width - 2)
+        case .typing:
+            c.put("typing into \(m.slots[m.selectedSlot].kind.rawValue): Esc ends" + (m.slots[m.selectedSlot].kind == .token ? ", Enter ends" : ""), x: 1, y: y, role: .input)
+            // What is typed is echoed: the end of the slot's last line, with the cursor after it.
+            let last = m.slots[m.selectedSlot].text.split(separator: "\n", omittingEmptySubsequences: false).last.map(String.init) ?? ""
+            let room = c.width - 4
+            let tail = last.count > room - 1 ? g.ellipsis + String(last.suffix(room - 2)) : last
+            c.put(g.text(tail) + "_", x: 1, y: y + 1, role: .input, limit: c.width - 2)
         case .savePath, .confirmOverwrite, .time, .confirmQuit: break
         case .none:
             if let d = m.diagnosis {
@@ -387,7 +393,7 @@ enum FixScreen {
             c.put("No single edit of the policy fixes this; the fix above names the change (provider, job or policy).", x: 1, y: y, role: .dim, limit: c.width - 2)
         }
         switch m.prompt {
-        case .savePath(let p): c.put("write corrected policy to: " + g.text(p) + "_", x: 1, y: c.height - 2, role: .input, limit: c.width - 2)
+        case .savePath(let p): c.put("write corrected policy to: " + g.text(m.typedWithCursor(p)), x: 1, y: c.height - 2, role: .input, limit: c.width - 2)
         case .confirmOverwrite(let p): c.put(g.text("\(p) exists: overwrite it? y/n"), x: 1, y: c.height - 2, role: .warn, limit: c.width - 2)
         case .confirmQuit: c.put("the corrected policy is not written: quit anyway? y/n", x: 1, y: c.height - 2, role: .warn, limit: c.width - 2)
         default: if let msg = m.message { c.put(g.text(msg), x: 1, y: c.height - 2, role: .dim, limit: c.width - 2) }

@@ -4,6 +4,33 @@ import Testing
 @testable import OIDCDoctorScreens
 
 @Suite struct ModelTests {
+    /// Text fields edit where the cursor is: ←/→, Home/End, Ctrl-W, Ctrl-U; the screen shows the cursor;
+    /// typing into a slot echoes what was typed.
+    @Test func textFieldsHaveACursor() {
+        var m = AppModel()
+        _ = m.update(.key(.char("e")))
+        for ch in "GITLAB_TOKEN" { _ = m.update(.key(.char(ch))) }
+        for _ in 0..<6 { _ = m.update(.key(.left)) }
+        _ = m.update(.key(.char("X")))
+        #expect(m.prompt == .env("GITLABX_TOKEN"))
+        #expect(Render.canvas(m, width: 80, height: 24).rows().contains { $0.contains("environment variable: GITLABX_TOKEN".replacingOccurrences(of: "X_", with: "X__")) })
+        _ = m.update(.key(.home))
+        _ = m.update(.key(.delete))
+        _ = m.update(.key(.end))
+        _ = m.update(.key(.ctrl("w")))
+        #expect(m.prompt == .env(""), "Ctrl-W takes the word before the cursor: \(m.prompt)")
+        _ = m.update(.key(.escape))
+        var w = AppModel(request: DemoScenario.all[2].request, title: "demo")
+        _ = w.update(.key(.char("w")))
+        _ = w.update(.key(.home))
+        for ch in "new-" { _ = w.update(.key(.char(ch))) }
+        #expect(w.whatIf?.values[0] == "new-mygroup/myproject" && w.diagnosis?.primaryCause == .conditionProjectMismatch)
+        var typing = AppModel()
+        _ = typing.update(.key(.char("i")))
+        for ch in "eyJhbGci" { _ = typing.update(.key(.char(ch))) }
+        #expect(Render.canvas(typing, width: 80, height: 24).rows().contains { $0.contains("eyJhbGci_") })
+    }
+
     /// `q` on the fix screen with a corrected policy not written asks first; once written it quits.
     @Test func quitWithAnUnsavedFixAsks() {
         var m = AppModel(request: DemoScenario.main.request, title: "demo")
