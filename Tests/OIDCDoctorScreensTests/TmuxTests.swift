@@ -133,14 +133,19 @@ func trimmed(_ rows: [String]) -> [String] {
         try s.waitFor("exit") { $0.contains { $0.hasPrefix("EXIT=0") } }
     }
 
+    /// Input files for a session, in a folder of their own (a session's folder is emptied when it starts).
+    static func inputs(_ name: String, _ files: [String: String]) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("oidc-doctor-\(name)-inputs-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        for (file, text) in files { try text.write(to: dir.appendingPathComponent(file), atomically: true, encoding: .utf8) }
+        return dir
+    }
+
     /// `--at` after the token expired: the first lines say so; `t` shows the cause the job really met.
     @Test(.enabled(if: available)) func expiredTokenAtTheJobsTime() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("oidc-doctor-expired-inputs-\(getpid())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
         let demo = DemoScenario.all[2]  // the job ran on feature/login; the role is for main
-        try demo.token.write(to: dir.appendingPathComponent("t.jwt"), atomically: true, encoding: .utf8)
-        try demo.policy.write(to: dir.appendingPathComponent("p.json"), atomically: true, encoding: .utf8)
+        let dir = try Self.inputs("expired", ["t.jwt": demo.token, "p.json": demo.policy])
+        defer { try? FileManager.default.removeItem(at: dir) }
         let s = try TmuxSession("time", command: "\(TmuxSession.binary) --token \(dir.path)/t.jwt --policy \(dir.path)/p.json --at 2026-11-28T11:00:00Z")
         _ = try s.waitFor("the expired verdict") { $0.contains { $0.contains("press t for the job's own time") } && $0.contains { $0.contains("at 2026-11-28T11:00:00Z") } }
         try s.keys("t")
@@ -169,14 +174,10 @@ func trimmed(_ rows: [String]) -> [String] {
 
     /// A ref with a trailing space, and one with a zero-width space, on the real terminal: shown.
     @Test(.enabled(if: available)) func invisibleCharactersOnTheRealTerminal() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("oidc-doctor-invisible-inputs-\(getpid())")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
         let demo = DemoScenario.all[2]
-        try demo.policy.write(to: dir.appendingPathComponent("p.json"), atomically: true, encoding: .utf8)
         for (ref, shown) in [("main ", "ref:main␠"), ("ma\u{200B}in", "ref:ma\\u{200b}in")] {
-            let claims = demo.claims.replacingOccurrences(of: "feature/login", with: ref)
-            try claims.write(to: dir.appendingPathComponent("t.json"), atomically: true, encoding: .utf8)
+            let dir = try Self.inputs("invisible", ["t.json": demo.claims.replacingOccurrences(of: "feature/login", with: ref), "p.json": demo.policy])
+            defer { try? FileManager.default.removeItem(at: dir) }
             let s = try TmuxSession("invisible", command: "\(TmuxSession.binary) --token \(dir.path)/t.json --policy \(dir.path)/p.json --at 2026-11-27T11:10:00Z")
             let rows = try s.waitFor("the compare strip") { $0.contains { $0.contains("token has") } }
             #expect(rows.contains { $0.contains("token has") && $0.contains(shown) }, "\(rows.filter { $0.contains("token has") })")
