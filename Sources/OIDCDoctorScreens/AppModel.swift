@@ -373,7 +373,11 @@ public struct AppModel: Sendable {
             }
             return []
         case .key(let key):
-            if case .resize = key { return [] }
+            if case .resize(let w, let h) = key {
+                screenWidth = w
+                screenHeight = h
+                return []
+            }
             return handle(key)
         }
     }
@@ -612,8 +616,28 @@ public struct AppModel: Sendable {
 
     /// Set by the executable (the model reads no clock).
     public var currentTime: Int64 = 0
+    /// The terminal's size, as the executable last told it (the panes' scroll limits follow it).
+    public var screenWidth = 80
+    public var screenHeight = 24
+
+    /// Rows the token and policy panes show (their heading excluded), as the diagnosis screen lays them out.
+    public var paneRows: Int { max(1, screenHeight - (screen == .whatIf ? 7 : 2) - 12 - 1) }
+
+    /// Lines of the token and policy panes.
+    var tokenLines: Int { TokenPane.lines(model: self).count }
+    var policyLines: Int {
+        guard let role = diagnosis?.role else { return 0 }
+        return (role.policy.origin?.file(named: nil)?.text ?? role.policy.source).lineCount
+    }
+
+    /// A pane's offset kept where its last line can still be on screen: paging past the end stops there.
+    mutating func clampScroll() {
+        tokenScroll = min(max(0, tokenScroll), max(0, tokenLines - paneRows))
+        policyScroll = min(max(0, policyScroll), max(0, policyLines - paneRows))
+    }
 
     mutating func handleDiagnosis(_ key: KeyEvent) -> [ScreenEffect] {
+        defer { clampScroll() }
         let count = items.count
         switch key {
         case .char("q"), .ctrl("c"): return [.quit]
@@ -633,8 +657,11 @@ public struct AppModel: Sendable {
             }
         case .pageDown: if pane == .token { tokenScroll += 5 } else if pane == .policy { policyScroll += 5 } else { selected = min(count - 1, selected + 5); scrollToSelection() }
         case .pageUp: if pane == .token { tokenScroll = max(0, tokenScroll - 5) } else if pane == .policy { policyScroll = max(0, policyScroll - 5) } else { selected = max(0, selected - 5); scrollToSelection() }
-        case .char("g"), .home: if pane == .walk { selected = 0 } else if pane == .token { tokenScroll = 0 } else { policyScroll = 0 }
-        case .char("G"), .end: if pane == .walk { selected = max(0, count - 1) } else if pane == .policy { policyScroll = max(0, (diagnosis?.role?.policy.source.lineCount ?? 1) - 1) }
+        case .char("g"), .home:
+            // In the walk the panes follow the selected finding.
+            if pane == .walk { selected = 0; scrollToSelection() } else if pane == .token { tokenScroll = 0 } else { policyScroll = 0 }
+        case .char("G"), .end:
+            if pane == .walk { selected = max(0, count - 1); scrollToSelection() } else if pane == .token { tokenScroll = tokenLines } else { policyScroll = policyLines }
         case .char("w"):
             guard let t = diagnosis?.token else { message = "what-if needs a readable token"; return [] }
             whatIf = WhatIf(claims: t.claims)

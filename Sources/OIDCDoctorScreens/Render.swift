@@ -171,17 +171,27 @@ enum DiagnosisScreen {
         Render.statusLine(&c, m, screen: m.screen, y: c.height - 1)
     }
 
-    static func paneHeading(_ c: inout Canvas, _ m: AppModel, _ text: String, pane: AppModel.Pane, x: Int, y: Int, width: Int) {
+    /// `position`: the lines shown, as `12–20/48`, right-aligned (when the pane has more than it shows).
+    static func paneHeading(_ c: inout Canvas, _ m: AppModel, _ text: String, pane: AppModel.Pane, x: Int, y: Int, width: Int, position: String? = nil) {
         let focused = m.pane == pane && m.screen == .diagnosis
-        c.put((focused ? "\(m.glyphs.arrow) " : "  ") + text, x: x, y: y, role: focused ? .selected : .heading, limit: width)
-        if focused { c.paint(x: x, y: y, count: min(width, text.count + 2), role: .selected) }
+        let room = width - (position.map { $0.count + 1 } ?? 0)
+        c.put((focused ? "\(m.glyphs.arrow) " : "  ") + text, x: x, y: y, role: focused ? .selected : .heading, limit: room)
+        if focused { c.paint(x: x, y: y, count: min(room, text.count + 2), role: .selected) }
+        if let position { c.put(position, x: x + width - position.count, y: y, role: .dim) }
+    }
+
+    /// "12–20/48" when a pane holds more lines than it shows; nil otherwise.
+    static func position(start: Int, shown: Int, total: Int, _ g: Glyphs) -> String? {
+        guard total > shown else { return nil }
+        return "\(start + 1)\(g.pass == "+" ? "-" : "–")\(min(total, start + shown))/\(total)"
     }
 
     static func tokenPane(_ c: inout Canvas, _ m: AppModel, x: Int, y: Int, width: Int, height: Int) {
-        paneHeading(&c, m, "Token (\(m.glyphs.keyMark) = condition key)", pane: .token, x: x, y: y, width: width)
         let lines = TokenPane.lines(model: m)
-        let claim = m.selectedFinding.flatMap { $0.claim }
         let start = min(m.tokenScroll, max(0, lines.count - (height - 1)))
+        paneHeading(&c, m, "Token (\(m.glyphs.keyMark) = key)", pane: .token, x: x, y: y, width: width,
+                    position: position(start: start, shown: height - 1, total: lines.count, m.glyphs))
+        let claim = m.selectedFinding.flatMap { $0.claim }
         for (i, line) in lines.dropFirst(start).prefix(height - 1).enumerated() {
             let hit = claim != nil && line.claim == claim
             c.put(m.glyphs.text(line.text).fit(width, ellipsis: m.glyphs.ellipsis), x: x, y: y + 1 + i, role: hit ? .underline : line.role, limit: width)
@@ -190,9 +200,12 @@ enum DiagnosisScreen {
 
     static func policyPane(_ c: inout Canvas, _ m: AppModel, x: Int, y: Int, width: Int, height: Int) {
         guard let d = m.diagnosis else { return }
-        paneHeading(&c, m, "Trust policy" + (d.role.map { $0.shape == .policy && $0.roleName == nil ? "" : " (\($0.description))" } ?? ""), pane: .policy, x: x, y: y, width: width)
         // A generated policy (Terraform) is shown as the file the user wrote.
         let home = d.role?.policy.origin?.file(named: nil)
+        let total = (home?.text ?? d.role?.policy.source)?.lineCount ?? 0
+        let first = min(m.policyScroll, max(0, total - (height - 1)))
+        paneHeading(&c, m, "Trust policy" + (d.role.map { $0.shape == .policy && $0.roleName == nil ? "" : " (\($0.description))" } ?? ""), pane: .policy, x: x, y: y, width: width,
+                    position: position(start: first, shown: height - 1, total: total, m.glyphs))
         guard let source = home?.text ?? d.role?.policy.source else {
             if let f = d.findings.first(where: { $0.id == .policyInvalid }) {
                 c.put(m.glyphs.text(f.detail), x: x + 1, y: y + 1, role: .fail, limit: width - 1)

@@ -21,6 +21,8 @@ enum TUI {
         var m = model
         m.glyphs = term.unicode ? .unicode : .ascii
         m.currentTime = Int64(Date().timeIntervalSince1970)
+        m.screenWidth = term.width
+        m.screenHeight = term.height
         var last: Canvas?
         func draw() {
             m.prepareFrame()

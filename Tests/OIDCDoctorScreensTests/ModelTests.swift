@@ -4,6 +4,27 @@ import Testing
 @testable import OIDCDoctorScreens
 
 @Suite struct ModelTests {
+    /// Panes show their position; paging past the end stops at the last screenful, so one k moves the
+    /// pane at once; G reaches the end of the token pane too; g/G in the walk bring the panes along.
+    @Test func panesShowTheirPositionAndStopAtTheEnd() {
+        var m = AppModel(request: DemoScenario.all[2].request, title: "demo")
+        let total = TokenPane.lines(model: m).count
+        #expect(total > m.paneRows)
+        #expect(Render.canvas(m, width: 80, height: 24).rows()[2].contains("/\(total)"), "\(Render.canvas(m, width: 80, height: 24).rows()[2])")
+        _ = m.update(.key(.tab))  // the token pane
+        for _ in 0..<10 { _ = m.update(.key(.pageDown)) }
+        #expect(m.tokenScroll == total - m.paneRows)
+        _ = m.update(.key(.char("k")))
+        #expect(m.tokenScroll == total - m.paneRows - 1, "one k moves the pane")
+        _ = m.update(.key(.char("G")))
+        #expect(m.tokenScroll == total - m.paneRows)
+        #expect(Render.canvas(m, width: 80, height: 24).rows()[2].contains("\(total - m.paneRows + 1)–\(total)/\(total)"))
+        _ = m.update(.key(.backTab))  // back to the walk
+        _ = m.update(.key(.char("G")))
+        _ = m.update(.key(.char("g")))
+        #expect(m.selected == 0)
+    }
+
     /// Text fields edit where the cursor is: ←/→, Home/End, Ctrl-W, Ctrl-U; the screen shows the cursor;
     /// typing into a slot echoes what was typed.
     @Test func textFieldsHaveACursor() {
