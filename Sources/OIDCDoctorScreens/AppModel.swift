@@ -557,6 +557,12 @@ public struct AppModel: Sendable {
     /// Where the cursor is in the prompt being typed (nil: at its end).
     public var promptCursor: Int?
 
+    /// The terminal cursor on a prompt's text cursor (shown), `label` before the text at (x, y).
+    func textCursor(label: String, _ text: String, x: Int, y: Int, width: Int) -> CursorSpot {
+        let at = x + label.count + glyphs.text(String(text.prefix(min(promptCursor ?? text.count, text.count)))).count
+        return CursorSpot(x: min(at, width - 1), y: y, visible: true)
+    }
+
     /// A prompt's text with `_` where the cursor is.
     public func typedWithCursor(_ text: String) -> String {
         LineEdit(text, cursor: promptCursor).shown(cursorMark: "_")

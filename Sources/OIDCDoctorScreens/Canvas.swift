@@ -25,11 +25,21 @@ public struct Cell: Sendable, Equatable {
     public var continuation: Bool
 }
 
+/// Where the terminal's own cursor goes: on the selection (screen readers follow it), shown only
+/// where text is being typed.
+public struct CursorSpot: Sendable, Equatable {
+    public var x: Int
+    public var y: Int
+    public var visible: Bool
+}
+
 /// An immediate-mode grid of cells; screens draw into it, the backend copies it to the terminal.
 public struct Canvas: Sendable, Equatable {
     public let width: Int
     public let height: Int
     public private(set) var cells: [Cell]
+    /// The last spot a screen put the cursor on (the selection, or a text field's cursor).
+    public var cursor: CursorSpot?
 
     public init(width: Int, height: Int) {
         self.width = max(0, width)

@@ -18,6 +18,7 @@ enum MatrixScreen {
             let y = 2 + i - start
             let sel = i == m.matrixIndex
             let (mark, role): (String, Role) = r.decision == .allow ? (g.pass, .pass) : r.decision == .deny ? (g.fail, .fail) : ("?", .warn)
+            if sel { c.cursor = CursorSpot(x: 0, y: y, visible: false) }
             var x = c.put((sel ? g.arrow : " ") + mark + " ", x: 0, y: y, role: sel ? .selected : role)
             x = c.put(g.text(r.witness.label).fit(labelWidth, ellipsis: g.ellipsis), x: x, y: y, role: sel ? .selected : .plain)
             let deciding = r.decision == .allow ? r.place : (r.cause?.rawValue ?? "refused")

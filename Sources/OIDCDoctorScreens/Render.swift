@@ -82,6 +82,7 @@ public enum Render {
         let label = d.undocumented.isEmpty ? "" : " · AWS behaviour undocumented (\(d.undocumented.count))"
         if case .time(let typed) = m.prompt {
             c.put("evaluate at: " + m.glyphs.text(m.typedWithCursor(typed)) + "   RFC 3339 or epoch seconds; Enter, Esc", x: 1, y: 1, role: .input, limit: c.width - 2)
+            c.cursor = m.textCursor(label: "evaluate at: ", typed, x: 1, y: 1, width: c.width)
             return
         }
         // Expired since the job ran: the way to the cause the job met is on the same line.
@@ -266,6 +267,7 @@ enum DiagnosisScreen {
             }
             let prefix = sel ? g.arrow : " "
             c.put(prefix + g.text(text).fit(c.width - 2, ellipsis: g.ellipsis), x: 0, y: row, role: sel ? .selected : role)
+            if sel && m.pane == .walk { c.cursor = CursorSpot(x: 0, y: row, visible: false) }
         }
     }
 
@@ -347,6 +349,7 @@ enum InputsScreen {
         for (i, slot) in m.slots.enumerated() {
             let sel = i == m.selectedSlot
             c.put((sel ? g.arrow + " " : "  ") + slot.kind.rawValue, x: 0, y: y, role: sel ? .selected : .heading)
+            if sel { c.cursor = CursorSpot(x: 0, y: y, visible: false) }
             if let r = slot.recognition {
                 c.put("\(r.ok ? g.pass : g.fail) \(slot.source)", x: 24, y: y, role: r.ok ? .pass : .fail, limit: c.width - 25)
                 DiagnosisScreen.wrap(&c, g.text(r.summary), x: 4, y: y + 1, width: c.width - 6, maxRows: 2, role: r.ok ? .plain : .fail)
@@ -358,8 +361,11 @@ enum InputsScreen {
         switch m.prompt {
         case .path(let p):
             c.put("file: " + g.text(m.typedWithCursor(p)), x: 1, y: y, role: .input, limit: c.width - 2)
+            c.cursor = m.textCursor(label: "file: ", p, x: 1, y: y, width: c.width)
             if !m.completions.isEmpty { c.put(g.text(m.completions.prefix(6).joined(separator: "  ")), x: 1, y: y + 1, role: .dim, limit: c.width - 2) }
-        case .env(let p): c.put("environment variable: " + g.text(m.typedWithCursor(p)), x: 1, y: y, role: .input, limit: c.width - 2)
+        case .env(let p):
+            c.put("environment variable: " + g.text(m.typedWithCursor(p)), x: 1, y: y, role: .input, limit: c.width - 2)
+            c.cursor = m.textCursor(label: "environment variable: ", p, x: 1, y: y, width: c.width)
         case .typing:
             c.put("typing into \(m.slots[m.selectedSlot].kind.rawValue): Esc ends" + (m.slots[m.selectedSlot].kind == .token ? ", Enter ends" : ""), x: 1, y: y, role: .input)
             // What is typed is echoed: the end of the slot's last line, with the cursor after it.
@@ -406,7 +412,9 @@ enum FixScreen {
             c.put("No single edit of the policy fixes this; the fix above names the change (provider, job or policy).", x: 1, y: y, role: .dim, limit: c.width - 2)
         }
         switch m.prompt {
-        case .savePath(let p): c.put("write corrected policy to: " + g.text(m.typedWithCursor(p)), x: 1, y: c.height - 2, role: .input, limit: c.width - 2)
+        case .savePath(let p):
+            c.put("write corrected policy to: " + g.text(m.typedWithCursor(p)), x: 1, y: c.height - 2, role: .input, limit: c.width - 2)
+            c.cursor = m.textCursor(label: "write corrected policy to: ", p, x: 1, y: c.height - 2, width: c.width)
         case .confirmOverwrite(let p): c.put(g.text("\(p) exists: overwrite it? y/n"), x: 1, y: c.height - 2, role: .warn, limit: c.width - 2)
         case .confirmQuit: c.put("the corrected policy is not written: quit anyway? y/n", x: 1, y: c.height - 2, role: .warn, limit: c.width - 2)
         default: if let msg = m.message { c.put(g.text(msg), x: 1, y: c.height - 2, role: .dim, limit: c.width - 2) }
@@ -436,6 +444,7 @@ enum RolesScreen {
                 }
             }()
             let can = role.canAssume.map { $0 ? "can assume" : "cannot" } ?? (role.assessed ? "unknown" : "–")
+            if sel { c.cursor = CursorSpot(x: 0, y: y, visible: false) }
             var x = c.put((sel ? g.arrow : " ") + mark + "   ", x: 0, y: y, role: sel ? .selected : role_)
             x = c.put(g.text(role.name).fit(32, ellipsis: g.ellipsis), x: x, y: y, role: sel ? .selected : .plain)
             x = c.put(" " + can.fit(11), x: x, y: y, role: role.canAssume == true ? .pass : .dim)

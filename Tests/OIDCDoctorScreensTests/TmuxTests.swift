@@ -155,6 +155,24 @@ func trimmed(_ rows: [String]) -> [String] {
         try s.waitFor("exit") { $0.contains { $0.hasPrefix("EXIT=") } }
     }
 
+    /// The terminal's cursor sits on the selection (screen readers follow it), and moves with it.
+    @Test(.enabled(if: available)) func theCursorFollowsTheSelection() throws {
+        let s = try TmuxSession("cursor", command: "\(TmuxSession.binary) demo other-branch")
+        let rows = try s.waitFor("the diagnosis") { $0.contains { $0.contains("DENY") } }
+        func cursor() throws -> (Int, Int) {
+            let out = try s.tmux(["display-message", "-p", "#{cursor_x} #{cursor_y}"]).split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            return (out.first ?? -1, out.last ?? -1)
+        }
+        let selectedRow = try #require(rows.firstIndex { $0.hasPrefix("→") })
+        let at = try cursor()
+        #expect(at == (0, selectedRow), "cursor at \(at), selection on row \(selectedRow)")
+        try s.keys("k")
+        _ = try s.waitFor("the selection one up") { $0.firstIndex { $0.hasPrefix("→") } == selectedRow - 1 }
+        #expect(try cursor() == (0, selectedRow - 1))
+        try s.keys("q")
+        try s.waitFor("exit") { $0.contains { $0.hasPrefix("EXIT=") } }
+    }
+
     /// Ctrl-C while input is still arriving (the rest of a paste): none of it reaches what runs next.
     /// The line after the program reads its terminal as a shell would, and must get nothing.
     @Test(.enabled(if: available)) func inputAfterQuitNeverReachesTheShell() throws {

@@ -130,7 +130,8 @@ final class CursesTerminal {
         set_escdelay(50)
         typeahead(-1) // never abandon a refresh half-way because a key is pending
         curs_set(0)
-        leaveok(win, true)
+        // The cursor is placed on each frame's selection (present), so curses must put it there.
+        leaveok(win, false)
 
         var level = 0
         let noColor = getenv("NO_COLOR").map { $0.pointee != 0 } ?? false
@@ -219,12 +220,13 @@ final class CursesTerminal {
 
     // MARK: - Output
 
-    /// Writes every cell into stdscr and refreshes once; ncurses sends only what changed.
     /// Ctrl-L: the next frame repaints every cell.
     func repaintAll() {
         if active, let win = od_stdscr() { clearok(win, true) }
     }
 
+    /// Writes every cell into stdscr and refreshes once; ncurses sends only what changed. The cursor
+    /// ends on the canvas's spot (the selection, or where text is typed, shown only there).
     func present(_ canvas: Canvas) {
         guard active, let win = od_stdscr() else { return }
         let h = Int(getmaxy(win)), w = Int(getmaxx(win))
@@ -287,6 +289,12 @@ final class CursesTerminal {
                     x += 1
                 }
             }
+        }
+        if let spot = canvas.cursor, spot.y < h, spot.x < w {
+            wmove(win, Int32(spot.y), Int32(spot.x))
+            curs_set(spot.visible ? 1 : 0)
+        } else {
+            curs_set(0)
         }
         wnoutrefresh(win)
         doupdate()
