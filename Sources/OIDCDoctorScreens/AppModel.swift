@@ -459,6 +459,9 @@ public struct AppModel: Sendable {
                 title = shownRoles[roleIndex].name
                 fromRoles = true
                 screen = .diagnosis
+            case .escape where rolesFromInputs:
+                rolesFromInputs = false
+                screen = .inputs
             case .char("q"), .ctrl("c"): return [.quit]
             default: break
             }
@@ -484,6 +487,7 @@ public struct AppModel: Sendable {
         case .char("i"): prompt = .typing
         case .char("x"): slots[selectedSlot].text = ""; slots[selectedSlot].source = ""
         case .enter:
+            if pickRole() { return [] }
             if diagnosis != nil && slots[0].text.isEmpty == false && slots[1].text.isEmpty == false { screen = .diagnosis } else { return diagnoseIfReady(force: true) }
         case .char("q"), .ctrl("c"): return [.quit]
         case .escape where diagnosis != nil: screen = .diagnosis
@@ -576,6 +580,26 @@ public struct AppModel: Sendable {
         promptCursor = line.cursor
         return true
     }
+
+    /// The policy slot holds several roles and no `--role` names one: the roles list opens as a
+    /// picker (Enter diagnoses the token against the selected role, Esc goes back to the inputs).
+    mutating func pickRole() -> Bool {
+        guard request?.role == nil, !slots[0].text.isEmpty, slots[1].terraformFiles == nil,
+              case .roles(let candidates)? = try? RoleInput.contents(slots[1].text, roleArn: request?.parameters.roleArn, roleByRole: true), candidates.count > 1 else { return false }
+        let token = DiagnosisRequest.Input(text: slots[0].text, source: slots[0].source)
+        let providers = (slots[2].text.isEmpty ? [] : [DiagnosisRequest.Input(text: slots[2].text, source: slots[2].source)]) + extraProviders
+        let report = Auditor.audit([.init(text: slots[1].text, source: slots[1].source)], token: token, providers: providers,
+                                   parameters: request?.parameters ?? RequestParameters(at: currentTime), matrix: true)
+        audit = report
+        auditToken = token
+        roleIndex = 0
+        rolesFromInputs = true
+        screen = .roles
+        return true
+    }
+
+    /// The roles list is the picker of the inputs screen's policy slot: Esc goes back there.
+    public var rolesFromInputs = false
 
     /// The STS-error slot's text, when it was recognised as one (a rejected text is not compared).
     var observedText: String? {

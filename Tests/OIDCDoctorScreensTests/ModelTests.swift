@@ -101,6 +101,28 @@ import Testing
         #expect(m.slots[1].recognition?.ok == true && m.slots[1].recognition?.summary.contains("role r3") == true, "\(m.slots[1].recognition?.summary ?? "")")
     }
 
+    /// A policy slot that holds several roles, and no --role: Enter opens a role picker; Enter on a role
+    /// diagnoses the token against it; Esc backs out to the picker, then to the inputs.
+    @Test func severalRolesOpenAPicker() throws {
+        let roles = ["main", "release", "prod"].map { ref in
+            #"{"RoleName": "deploy-\#(ref)", "Arn": "arn:aws:iam::111122223333:role/deploy-\#(ref)", "AssumeRolePolicyDocument": \#(DemoScenario.policy(#"        "StringEquals": {"gitlab.example.com:sub": "project_path:mygroup/myproject:ref_type:branch:ref:\#(ref)"}"#))}"#
+        }
+        var m = AppModel()
+        _ = m.update(.key(.paste(DemoScenario.main.token)))
+        _ = m.update(.key(.down))
+        _ = m.update(.key(.paste(#"{"Roles": ["# + roles.joined(separator: ", ") + "]}")))
+        _ = m.update(.key(.enter))
+        #expect(m.screen == .roles && m.shownRoles.count == 3)
+        let i = try #require(m.shownRoles.firstIndex { $0.name == "deploy-main" })
+        m.roleIndex = i
+        _ = m.update(.key(.enter))
+        #expect(m.screen == .diagnosis && m.title == "deploy-main" && m.diagnosis?.role?.roleName == "deploy-main")
+        _ = m.update(.key(.escape))
+        #expect(m.screen == .roles)
+        _ = m.update(.key(.escape))
+        #expect(m.screen == .inputs)
+    }
+
     /// The roles list: headings; Enter opens the selected role's diagnosis for the job at hand
     /// (`audit --token`), Esc comes back; without a token Enter says what to give.
     @Test func rolesOpenTheirDiagnosis() throws {
