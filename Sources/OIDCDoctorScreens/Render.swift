@@ -486,13 +486,26 @@ enum HelpScreen {
         let g = m.glyphs
         Render.titleBar(&c, m, "help")
         var lines: [(String, Role)] = []
+        // Each entry wrapped at word boundaries under its description, never cut.
+        let indent = 17
+        func wrapped(_ text: String, first: String, role: Role) {
+            var line = first
+            for word in text.split(separator: " ") {
+                if line.count + word.count + 1 > c.width - 1 && line.count > indent {
+                    lines.append((line, role))
+                    line = String(repeating: " ", count: indent)
+                }
+                line += (line.last == " " ? "" : " ") + word
+            }
+            lines.append((line, role))
+        }
         for b in KeyMap.all {
             let keys = g.keys(b.keys)
-            lines.append(("  " + keys.fit(15) + b.help + "  [" + b.screens.map(\.rawValue).sorted().joined(separator: ", ") + "]", .plain))
+            wrapped(b.help + "  [" + b.screens.map(\.rawValue).sorted().joined(separator: ", ") + "]", first: "  " + keys.fit(indent - 3) + " ", role: .plain)
         }
         lines.append(("", .plain))
-        lines.append(("  Symbols: \(g.pass) pass  \(g.fail) fail  \(g.warn) warning  \(g.skip) not checked  \(g.keyMark) claim that becomes a condition key", .dim))
-        lines.append(("  The verdict is the engine's, the same as `oidc-doctor check`; what-if edits never touch the real token.", .dim))
+        wrapped("Symbols: \(g.pass) pass  \(g.fail) fail  \(g.warn) warning  \(g.skip) not checked  \(g.keyMark) claim that becomes a condition key", first: "  ", role: .dim)
+        wrapped("The verdict is the engine's, the same as `oidc-doctor check`; what-if edits never touch the real token.", first: "  ", role: .dim)
         let start = min(m.helpScroll, max(0, lines.count - (c.height - 3)))
         for (i, l) in lines.dropFirst(start).prefix(c.height - 3).enumerated() { c.put(l.0, x: 0, y: 2 + i, role: l.1, limit: c.width) }
         Render.statusLine(&c, m, screen: .help, y: c.height - 1)
