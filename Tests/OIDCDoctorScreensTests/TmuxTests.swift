@@ -238,6 +238,22 @@ func trimmed(_ rows: [String]) -> [String] {
         try s.keys("q")
     }
 
+    /// A paste of 2 MB (an account's list-roles output) arrives whole, as one event, with every byte
+    /// (read from the terminal in blocks; `Benchmarks` is where its speed is measured, not here).
+    @Test(.enabled(if: available)) func aLargePasteArrivesWhole() throws {
+        let dir = try Self.inputs("bigpaste", ["big.json": #"{"Roles": ["# + Array(repeating: #"{"RoleName": "r", "Description": "\#(String(repeating: "x", count: 2000))"}"#, count: 1000).joined(separator: ", ") + "]}"])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bytes = try Data(contentsOf: dir.appendingPathComponent("big.json")).count
+        let s = try TmuxSession("bigpaste", command: TmuxSession.binary)
+        try s.waitFor("the inputs screen") { $0.contains { $0.contains("Trust policy") } }
+        try s.keys("j")
+        try s.tmux(["load-buffer", dir.appendingPathComponent("big.json").path])
+        try s.tmux(["paste-buffer", "-p"])
+        try s.waitFor("the whole paste", timeout: 30) { $0.contains { $0.contains("pasted (\(bytes) bytes)") } }
+        try s.keys("q")
+        try s.waitFor("exit") { $0.contains { $0.hasPrefix("EXIT=0") } }
+    }
+
     @Test(.enabled(if: available)) func pasteArrivesAsOneEventAndOpensTheDiagnosis() throws {
         let s = try TmuxSession("paste", command: TmuxSession.binary)
         try s.waitFor("the inputs screen") { $0.contains { $0.contains("Trust policy") } }

@@ -366,35 +366,56 @@ final class CursesTerminal {
         }
     }
 
-    /// Collects a bracketed paste up to its end marker (or ~500 ms of silence) as one event.
+    /// Collects a bracketed paste up to its end marker (or ~500 ms of silence) as one event. The bytes
+    /// are read from the terminal in blocks, not one curses call per character: a 5 MB paste arrives at
+    /// the speed of the link (curses has nothing of it buffered once the start marker is matched).
     private func readPaste(_ win: UnsafeMutablePointer<WINDOW>) -> TerminalInput {
-        var text = String.UnicodeScalarView()
-        var afterCR = false
+        let end: [UInt8] = [0x1B, 0x5B, 0x32, 0x30, 0x31, 0x7E]  // ESC [ 2 0 1 ~
+        var bytes: [UInt8] = []
+        var block = [UInt8](repeating: 0, count: 1 << 16)
         var lastActivity = Self.nowMs()
-        while true {
-            let idle = Self.nowMs() - lastActivity
-            if idle >= Self.pasteFlushMs { return .event(.paste(String(text))) }
-            switch read(win, waitMs: min(100, Self.pasteFlushMs - idle)) {
-            case .signal(let s): return .signal(s)
-            case .hangup: return .hangup
-            case .nothing: continue
-            case .char(let c):
-                lastActivity = Self.nowMs()
-                if c == 13 {
-                    text.append("\n")
-                    afterCR = true
-                    continue
+        func finish() -> TerminalInput {
+            // CR and CR LF are line breaks, as typed Enter is.
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var i = 0
+            while i < bytes.count {
+                if bytes[i] == 0x0D {
+                    out.append(0x0A)
+                    if i + 1 < bytes.count && bytes[i + 1] == 0x0A { i += 1 }
+                } else {
+                    out.append(bytes[i])
                 }
-                if c == 10 && afterCR { afterCR = false; continue } // CR LF counts once
-                afterCR = false
-                if let u = Unicode.Scalar(c) { text.append(u) }
-            case .key(let code):
-                lastActivity = Self.nowMs()
-                afterCR = false
-                if code == Self.pasteEndCode { return .event(.paste(String(text))) }
-                if code == KEY_RESIZE { pending.append(.event(resizeEvent(win))) }
-                if code == KEY_ENTER { text.append("\n") }
-                // Any other decoded key inside a paste is data we cannot recover; it never acts as a key.
+                i += 1
+            }
+            return .event(.paste(String(decoding: out, as: UTF8.self)))
+        }
+        while true {
+            if let s = takeSignal() { return .signal(s) }
+            let idle = Self.nowMs() - lastActivity
+            if idle >= Self.pasteFlushMs { return finish() }
+            var p = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&p, 1, Int32(min(100, Self.pasteFlushMs - idle)))
+            if ready < 0 { continue }  // a signal: looked at above
+            if ready == 0 { continue }
+            if p.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 && p.revents & Int16(POLLIN) == 0 { return .hangup }
+            let n = block.withUnsafeMutableBytes { Glibc.read(STDIN_FILENO, $0.baseAddress, $0.count) }
+            if n == 0 { return .hangup }
+            if n < 0 { continue }
+            lastActivity = Self.nowMs()
+            let from = max(0, bytes.count - end.count + 1)
+            bytes.append(contentsOf: block[0..<n])
+            // The end marker, searched only where it could have begun.
+            var i = from
+            while i + end.count <= bytes.count {
+                if bytes[i] == 0x1B && bytes[i..<(i + end.count)].elementsEqual(end) {
+                    let rest = Array(bytes[(i + end.count)...])
+                    bytes.removeSubrange(i...)
+                    // Keys typed right after the paste go back to curses, in order.
+                    for b in rest.reversed() { ungetch(Int32(b)) }
+                    return finish()
+                }
+                i += 1
             }
         }
     }
