@@ -473,7 +473,19 @@ public struct AppModel: Sendable {
         }
     }
 
+    /// What one input slot takes, pasted or loaded alike (an account's list-roles output fits).
+    public static let slotLimit = 64 << 20
+
+    /// The message for a text over `slotLimit`, worded as a file over it is (InputSource).
+    static func tooLarge(_ what: String, _ bytes: Int) -> String {
+        "\(what): \(bytes) bytes is more than the \(slotLimit)-byte limit"
+    }
+
     mutating func handleInputs(_ key: KeyEvent) -> [ScreenEffect] {
+        if case .paste(let text) = key, text.utf8.count > Self.slotLimit {
+            message = Self.tooLarge("pasted text", text.utf8.count)
+            return []
+        }
         switch key {
         case .paste(let text):
             slots[selectedSlot].text = text
@@ -505,7 +517,13 @@ public struct AppModel: Sendable {
             case .enter: slots[selectedSlot].text += "\n"
             case .backspace: if !slots[selectedSlot].text.isEmpty { slots[selectedSlot].text.removeLast() }
             case .char(let c): slots[selectedSlot].text.append(c); slots[selectedSlot].source = "typed"
-            case .paste(let t): slots[selectedSlot].text += t; slots[selectedSlot].source = "pasted"
+            case .paste(let t):
+                guard slots[selectedSlot].text.utf8.count + t.utf8.count <= Self.slotLimit else {
+                    message = Self.tooLarge("pasted text", slots[selectedSlot].text.utf8.count + t.utf8.count)
+                    return []
+                }
+                slots[selectedSlot].text += t
+                slots[selectedSlot].source = "pasted"
             default: break
             }
         case .savePath(var p):

@@ -74,7 +74,7 @@ struct Check: ParsableCommand {
         let terraform = TerraformLoader.isTerraform(policy)
         var request = DiagnosisRequest(
                 token: .init(text: try InputSource.read(token, what: "token"), source: token),
-                policy: .init(text: terraform ? "" : try InputSource.read(policy, what: "policy"), source: policy),
+                policy: .init(text: terraform ? "" : try InputSource.read(policy, what: "policy", limit: AppModel.slotLimit), source: policy),
                 providers: try provider.map { .init(text: try InputSource.read($0, what: "provider"), source: $0) },
                 jwks: try jwks.map { .init(text: try InputSource.read($0, what: "JWKS"), source: $0) },
                 parameters: RequestParameters(roleArn: roleArn, sessionName: sessionName, durationSeconds: duration,

@@ -77,7 +77,8 @@ enum TUI {
                     return .loadFailed(slot: slot, message: "\(error)")
                 }
             }
-            do { return .loaded(slot: slot, text: try InputSource.read(expanded, what: "file"), source: path) } catch {
+            // The same limit as a paste into the slot, said the same way.
+            do { return .loaded(slot: slot, text: try InputSource.read(expanded, what: "file", limit: AppModel.slotLimit), source: path) } catch {
                 return .loadFailed(slot: slot, message: "\(error)")
             }
         case .readEnvironment(let name, let slot):

@@ -25,6 +25,14 @@ import Testing
         #expect(m.selected == 0)
     }
 
+    /// One size limit for a slot, pasted or loaded, and the same words for both.
+    @Test func aPasteOverTheLimitIsRefusedInTheWordsOfALoad() {
+        var m = AppModel()
+        _ = m.update(.key(.paste(String(repeating: "x", count: AppModel.slotLimit + 1))))
+        #expect(m.slots[0].text.isEmpty)
+        #expect(m.message == "pasted text: \(AppModel.slotLimit + 1) bytes is more than the \(AppModel.slotLimit)-byte limit")
+    }
+
     /// Text fields edit where the cursor is: ←/→, Home/End, Ctrl-W, Ctrl-U; the screen shows the cursor;
     /// typing into a slot echoes what was typed.
     @Test func textFieldsHaveACursor() {
