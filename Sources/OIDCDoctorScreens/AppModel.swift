@@ -688,6 +688,8 @@ public struct AppModel: Sendable {
         defer { clampScroll() }
         let count = items.count
         switch key {
+        case .paste:
+            message = "a paste goes into a slot: o opens the inputs, choose the slot, then paste"
         case .char("q"), .ctrl("c"): return [.quit]
         case .tab: pane = Pane(rawValue: (pane.rawValue + 1) % 3)!
         case .backTab: pane = Pane(rawValue: (pane.rawValue + 2) % 3)!

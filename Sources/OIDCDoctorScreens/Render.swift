@@ -46,6 +46,11 @@ public enum Render {
     /// The bottom line: the keys that work on this screen, from the key map.
     static func statusLine(_ c: inout Canvas, _ m: AppModel, screen: ScreenKind, y: Int) {
         c.fill(y: y, role: .status)
+        // Screens without a message line say it here, until the next key.
+        if let msg = m.message, [.diagnosis, .whatIf, .matrix, .roles, .demoPicker].contains(screen), m.prompt == .none {
+            c.put(" " + m.glyphs.text(msg), x: 0, y: y, role: .warn, limit: c.width)
+            return
+        }
         var x = 1
         // While a text is typed, only the keys of that mode.
         let bindings = m.prompt == .none ? KeyMap.statusLine(for: screen) : KeyMap.typing(m.prompt)

@@ -25,6 +25,15 @@ import Testing
         #expect(m.selected == 0)
     }
 
+    /// A paste on the diagnosis says where it would go, on the status line, until the next key.
+    @Test func aPasteOnTheDiagnosisSaysWhereItGoes() {
+        var m = AppModel(request: DemoScenario.main.request, title: "demo")
+        _ = m.update(.key(.paste("eyJ...")))
+        #expect(Render.canvas(m, width: 80, height: 24).rows()[23].contains("a paste goes into a slot"))
+        _ = m.update(.key(.down))
+        #expect(Render.canvas(m, width: 80, height: 24).rows()[23].contains("q quit"))
+    }
+
     /// One size limit for a slot, pasted or loaded, and the same words for both.
     @Test func aPasteOverTheLimitIsRefusedInTheWordsOfALoad() {
         var m = AppModel()
