@@ -40,6 +40,9 @@ public struct Canvas: Sendable, Equatable {
     public private(set) var cells: [Cell]
     /// The last spot a screen put the cursor on (the selection, or a text field's cursor).
     public var cursor: CursorSpot?
+    /// Drawn in the last cell of a text that did not fit (`…`, or `~` without Unicode): nothing is cut
+    /// without a mark.
+    public var cutMark: Character = "…"
 
     public init(width: Int, height: Int) {
         self.width = max(0, width)
@@ -58,11 +61,27 @@ public struct Canvas: Sendable, Equatable {
         guard y >= 0 && y < height else { return x }
         let end = min(width, x + (limit ?? width))
         var col = x
+        var at = text.startIndex
         for ch in text {
+            defer { at = text.index(after: at) }
             for piece in CellWidth.safe(ch) {
                 let w = CellWidth.of(piece)
                 if w == 0 { continue }
-                if col + w > end { return col }
+                if col + w > end {
+                    // Cut: the last cell shows the cut mark, unless only blanks were left out.
+                    if col > max(0, x), text[at...].contains(where: { $0 != " " }) {
+                        if col < end {
+                            // A wide character left a free cell before the edge: the mark goes there.
+                            cells[y * width + col] = Cell(ch: cutMark, role: role, continuation: false)
+                            return col + 1
+                        }
+                        var last = col - 1
+                        if cells[y * width + last].continuation && last > 0 { last -= 1 }
+                        cells[y * width + last] = Cell(ch: cutMark, role: role, continuation: false)
+                        if last + 1 < col { cells[y * width + last + 1] = Cell(ch: " ", role: role, continuation: false) }
+                    }
+                    return col
+                }
                 if col >= 0 {
                     cells[y * width + col] = Cell(ch: piece, role: role, continuation: false)
                     if w == 2 { cells[y * width + col + 1] = Cell(ch: " ", role: role, continuation: true) }

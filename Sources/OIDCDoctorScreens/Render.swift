@@ -7,6 +7,7 @@ public enum Render {
 
     public static func canvas(_ m: AppModel, width: Int, height: Int) -> Canvas {
         var c = Canvas(width: width, height: height)
+        c.cutMark = m.glyphs.ellipsis.first ?? "~"
         guard width >= minWidth && height >= minHeight else {
             tooSmall(&c, m)
             return c

@@ -541,6 +541,10 @@ import Testing
         #expect(CellWidth.of("🙂") == 2)
         var c = Canvas(width: 5, height: 1)
         c.put("ab日本", x: 0, y: 0, role: .plain)
-        #expect(c.rows()[0] == "ab日 ", "a wide character never splits at the edge")
+        #expect(c.rows()[0] == "ab日…", "a wide character never splits at the edge, and the cut is marked")
+        var fits = Canvas(width: 5, height: 1)
+        fits.put("ab   ", x: 0, y: 0, role: .plain)
+        fits.put("abc  x", x: 0, y: 0, role: .plain, limit: 3)
+        #expect(fits.rows()[0] == "ab…  ", "only blanks cut: no mark; anything else: a mark")
     }
 }
