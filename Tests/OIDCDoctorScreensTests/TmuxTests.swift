@@ -149,7 +149,10 @@ func trimmed(_ rows: [String]) -> [String] {
         let s = try TmuxSession("time", command: "\(TmuxSession.binary) --token \(dir.path)/t.jwt --policy \(dir.path)/p.json --at 2026-11-28T11:00:00Z")
         _ = try s.waitFor("the expired verdict") { $0.contains { $0.contains("press t for the job's own time") } && $0.contains { $0.contains("at 2026-11-28T11:00:00Z") } }
         try s.keys("t")
-        let rows = try s.waitFor("the job's own cause") { $0.contains { $0.contains("cause condition.ref-mismatch") } }
+        // Both on the same row: waited for together, as a capture may catch a frame half written.
+        let rows = try s.waitFor("the job's own cause at the job's time") {
+            $0.contains { $0.contains("cause condition.ref-mismatch") && $0.contains("job's time 2026-11-27T11:01:00Z") }
+        }
         #expect(rows.contains { $0.contains("job's time 2026-11-27T11:01:00Z") })
         try s.keys("q")
         try s.waitFor("exit") { $0.contains { $0.hasPrefix("EXIT=") } }
