@@ -326,17 +326,33 @@ enum DiagnosisScreen {
     }
 
     @discardableResult
+    /// Word-wraps `text` into at most `maxRows` rows. A word longer than a row (an ARN, a `sub`, a URL)
+    /// is broken with the cut mark at each break, never losing a character; text past the last row is
+    /// handed to the canvas whole, so that the cut is marked.
     static func wrap(_ c: inout Canvas, _ text: String, x: Int, y: Int, width: Int, maxRows: Int, role: Role) -> Int {
+        guard width > 1 else { return y }
+        var pieces: [String] = []
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            var rest = Substring(word)
+            while rest.count > width {
+                pieces.append(String(rest.prefix(width - 1)) + String(c.cutMark))
+                rest = rest.dropFirst(width - 1)
+            }
+            pieces.append(String(rest))
+        }
         var row = y
         var line = ""
-        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
-            if line.count + word.count + 1 > width && !line.isEmpty {
-                if row - y >= maxRows - 1 { c.put(line + " " + String(word), x: x, y: row, role: role, limit: width); return row + 1 }
+        for (i, piece) in pieces.enumerated() {
+            if line.count + piece.count + 1 > width && !line.isEmpty {
+                if row - y >= maxRows - 1 {
+                    c.put(line + " " + pieces[i...].joined(separator: " "), x: x, y: row, role: role, limit: width)
+                    return row + 1
+                }
                 c.put(line, x: x, y: row, role: role, limit: width)
                 row += 1
-                line = String(word)
+                line = piece
             } else {
-                line += line.isEmpty ? String(word) : " " + word
+                line += line.isEmpty ? piece : " " + piece
             }
         }
         if !line.isEmpty { c.put(line, x: x, y: row, role: role, limit: width); row += 1 }

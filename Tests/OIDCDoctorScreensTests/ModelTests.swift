@@ -535,6 +535,20 @@ import Testing
         #expect(m.update(.key(.char("q"))) == [.quit])
     }
 
+    /// Wrapping keeps every character of a long word (an ARN), breaking it with the cut mark; text past
+    /// the last row ends in the mark.
+    @Test func wrapNeverDropsCharacters() {
+        var c = Canvas(width: 20, height: 4)
+        let arn = "arn:aws:iam::111122223333:oidc-provider/gitlab.example.com"
+        let end = DiagnosisScreen.wrap(&c, "see " + arn, x: 0, y: 0, width: 20, maxRows: 4, role: .plain)
+        let rows = c.rows().map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(end == 4)
+        #expect(rows.map { $0.hasSuffix("…") ? String($0.dropLast()) : $0 }.joined().replacingOccurrences(of: " ", with: "") == "see" + arn, "\(rows)")
+        var short = Canvas(width: 20, height: 1)
+        _ = DiagnosisScreen.wrap(&short, "one two three four five six seven", x: 0, y: 0, width: 20, maxRows: 1, role: .plain)
+        #expect(short.rows()[0].hasSuffix("…"), "the rest does not fit: marked")
+    }
+
     @Test func widthPolicy() {
         #expect(CellWidth.of("✓") == 1)
         #expect(CellWidth.of("日") == 2)
