@@ -265,7 +265,7 @@ public struct AppModel: Sendable {
         selected = primaryItemIndex
         // A role of a larger file (list-roles) sits lower in it: its policy is shown, not the lines above.
         policyScroll = 0
-        if let p = diagnosis?.role?.policy, let first = p.statements.first, p.lineRange(first.range).line > 8 { policyScroll = p.lineRange(first.range).line - 3 }
+        if let p = diagnosis?.role?.policy, let first = p.statements.first.map({ p.lineRange($0.range).line }), first > 8 { policyScroll = first - 3 }
         scrollToSelection()
     }
 
@@ -605,8 +605,7 @@ public struct AppModel: Sendable {
         guard request?.role == nil, !slots[0].text.isEmpty, slots[1].terraformFiles == nil,
               case .roles(let candidates)? = try? RoleInput.contents(slots[1].text, roleArn: request?.parameters.roleArn, roleByRole: true), candidates.count > 1 else { return false }
         let token = DiagnosisRequest.Input(text: slots[0].text, source: slots[0].source)
-        let providers = (slots[2].text.isEmpty ? [] : [DiagnosisRequest.Input(text: slots[2].text, source: slots[2].source)]) + extraProviders
-        let report = Auditor.audit([.init(text: slots[1].text, source: slots[1].source)], token: token, providers: providers,
+        let report = Auditor.audit([.init(text: slots[1].text, source: slots[1].source)], token: token, providers: slotProviders,
                                    parameters: request?.parameters ?? RequestParameters(at: currentTime), matrix: true)
         audit = report
         auditToken = token
@@ -619,6 +618,11 @@ public struct AppModel: Sendable {
     /// The roles list is the picker of the inputs screen's policy slot: Esc goes back there.
     public var rolesFromInputs = false
 
+    /// The provider slot's text and the command line's other providers.
+    var slotProviders: [DiagnosisRequest.Input] {
+        (slots[2].text.isEmpty ? [] : [DiagnosisRequest.Input(text: slots[2].text, source: slots[2].source)]) + extraProviders
+    }
+
     /// The STS-error slot's text, when it was recognised as one (a rejected text is not compared).
     var observedText: String? {
         guard !slots[3].text.isEmpty else { return nil }
@@ -630,11 +634,10 @@ public struct AppModel: Sendable {
             if force { message = "the token and the trust policy are needed to diagnose" }
             return []
         }
-        let providers = (slots[2].text.isEmpty ? [] : [DiagnosisRequest.Input(text: slots[2].text, source: slots[2].source)]) + extraProviders
         let at = request?.parameters ?? RequestParameters(at: currentTime)
         // The command line's other choices (--role, --jwks, --role-arn, --at, …) stay.
         var r = DiagnosisRequest(token: .init(text: slots[0].text, source: slots[0].source), policy: .init(text: slots[1].text, source: slots[1].source),
-                                 providers: providers, jwks: request?.jwks, parameters: at, observed: observedText, role: request?.role)
+                                 providers: slotProviders, jwks: request?.jwks, parameters: at, observed: observedText, role: request?.role)
         r.rcps = (slots[4].text.isEmpty ? [] : [DiagnosisRequest.Input(text: slots[4].text, source: slots[4].source)]) + extraRCPs
         r.terraform = slots[1].terraformFiles
         if let settings = request?.template { r.template = settings }  // --parameter, --condition, … stay too

@@ -43,7 +43,7 @@ public struct Glyphs: Sendable {
         var s = Unknowns.shown(s)
         // Zero-width and unusual space characters are shown as `\u{…}` on every terminal.
         if s.unicodeScalars.contains(where: VisibleText.isHidden) {
-            s = String(s.unicodeScalars.map { VisibleText.isHidden($0) ? "\\u{" + String($0.value, radix: 16) + "}" : String(Character($0)) }.joined())
+            s = s.unicodeScalars.map { VisibleText.isHidden($0) ? VisibleText.escaped($0) : String(Character($0)) }.joined()
         }
         guard self.pass == "+" else { return s }
         var out = ""

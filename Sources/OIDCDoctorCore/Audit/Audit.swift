@@ -70,7 +70,9 @@ public enum Auditor {
         // The token is decoded once for every role (a CloudTrail event, or text that is no token, is
         // left to each walk, which says what it is).
         let decoded = token.flatMap { t in CloudTrailEvent.read(t.text) == nil ? try? TokenReader.read(t.text) : nil }
-        func assess(_ role: inout AuditedRole, _ input: RoleInput, providers: [DiagnosisRequest.Input]) {
+        // The client IDs of the providers given, read once for all roles.
+        let givenClientIDs = clientIDs(providers)
+        func assess(_ role: inout AuditedRole, _ input: RoleInput, providers: [DiagnosisRequest.Input], clientIDs: [String]) {
             var request = DiagnosisRequest(token: token ?? .init(text: "", source: "token"), policy: .init(text: "", source: role.name), providers: providers, parameters: parameters)
             request.parsedRole = input
             request.parsedRCPs = rcps
@@ -78,11 +80,8 @@ public enum Auditor {
             // The role's warnings are already listed: the walk needs only the decision.
             request.lint = false
             if request.parameters.roleArn == nil, let arn = input.roleArn ?? role.arn, !Unknowns.contains(arn) { request.parameters.roleArn = arn }
-            witness(&role, input, request, causes: matrix)
-            if let migration {
-                let clientIDs = request.providers.flatMap { (try? OIDCProvider.read($0.text, source: $0.source, partition: nil, account: nil)) ?? [] }.flatMap { $0.clientIDs ?? [] }
-                role.migration = migration.evaluate(request, role: input, token: nil, clientIDs: clientIDs, causes: matrix)
-            }
+            witness(&role, input, request, clientIDs: clientIDs, causes: matrix)
+            if let migration { role.migration = migration.evaluate(request, role: input, token: nil, clientIDs: clientIDs, causes: matrix) }
             guard token != nil else { return }
             let d = Diagnoser.diagnose(request)
             role.assessed = true
@@ -96,6 +95,7 @@ public enum Auditor {
                 continue
             }
             let given = providers.isEmpty ? reading.providerInputs : providers
+            let givenIDs = providers.isEmpty ? clientIDs(given) : givenClientIDs
             for r in reading.roles {
                 let place = reading.place(r.origin)
                 do {
@@ -106,7 +106,7 @@ public enum Auditor {
                     var role = AuditedRole(name: r.address, arn: input.roleArn.map(Unknowns.shown), source: place, providers: urls.isEmpty && trustsAnyone(input.policy) ? ["*"] : urls,
                                            admits: [], warnings: dedupe(TrustLint.findings(input.policy)))
                     role.unknowns = AuditedRole.unknowns(of: input.policy)
-                    assess(&role, input, providers: given)
+                    assess(&role, input, providers: given, clientIDs: givenIDs)
                     roles.append(role)
                 } catch {
                     let why = error.unresolved.isEmpty ? error.located : "not known: \(error.located) (\(error.unresolved.map(UnknownAdvice.advice).joined(separator: "; ")))"
@@ -144,7 +144,9 @@ public enum Auditor {
                     var role = AuditedRole(name: e.name, arn: arn, source: source, providers: urls.isEmpty && trustsAnyone(input.policy) ? ["*"] : urls,
                                            admits: [], warnings: dedupe(TrustLint.findings(input.policy)))
                     role.unknowns = AuditedRole.unknowns(of: input.policy)
-                    assess(&role, input, providers: providers.isEmpty ? input.providers : providers)
+                    // A template's own provider stands for --provider.
+                    let own = providers.isEmpty && !input.providers.isEmpty
+                    assess(&role, input, providers: own ? input.providers : providers, clientIDs: own ? clientIDs(input.providers) : givenClientIDs)
                     roles.append(role)
                 }
             }
@@ -166,8 +168,12 @@ public enum Auditor {
 
     /// The witness jobs decide what the role is said to admit, and whether a statement's warning
     /// about breadth can matter at all (issue 8: no claim without a witness).
-    static func witness(_ role: inout AuditedRole, _ input: RoleInput, _ request: DiagnosisRequest, causes: Bool) {
-        let clientIDs = request.providers.flatMap { (try? OIDCProvider.read($0.text, source: $0.source, partition: nil, account: nil)) ?? [] }.flatMap { $0.clientIDs ?? [] }
+    /// The client IDs the provider inputs list (an unreadable one lists none: its walk says why).
+    static func clientIDs(_ providers: [DiagnosisRequest.Input]) -> [String] {
+        providers.flatMap { (try? OIDCProvider.read($0.text, source: $0.source, partition: nil, account: nil)) ?? [] }.flatMap { $0.clientIDs ?? [] }
+    }
+
+    static func witness(_ role: inout AuditedRole, _ input: RoleInput, _ request: DiagnosisRequest, clientIDs: [String], causes: Bool) {
         let m = AdmissionMatrix.evaluate(request, role: input, clientIDs: clientIDs, causes: causes)
         // Thousands of roles' rows are not kept for a report that prints none of them.
         role.matrix = causes ? m : nil
@@ -187,11 +193,12 @@ public enum Auditor {
 
 /// Who a role admits, in words, from the witness jobs it admitted: each phrase names its witness.
 enum Admits {
+    /// Broadest first: a list of roles shows one phrase, and it should be the one that matters.
+    static let order: [WitnessJob.Kind] = [.otherInstance, .otherGroup, .forkMergeRequest, .subgroupProject, .siblingProject, .extendedPath,
+                                           .beyondWildcard, .tag, .otherBranch, .mergeRequest, .unprotectedRef, .intended, .thisJob]
+
     static func words(_ m: AdmissionMatrix) -> [String] {
         if m.admitsNobody { return ["nobody: no witness job is admitted"] }
-        // Broadest first: a list of roles shows one phrase, and it should be the one that matters.
-        let order: [WitnessJob.Kind] = [.otherInstance, .otherGroup, .forkMergeRequest, .subgroupProject, .siblingProject, .extendedPath,
-                                        .beyondWildcard, .tag, .otherBranch, .mergeRequest, .unprotectedRef, .intended, .thisJob]
         let admitted = m.admitted
         let ranked = admitted.indices.sorted { a, b in
             let (x, y) = (order.firstIndex(of: admitted[a].witness.kind) ?? 0, order.firstIndex(of: admitted[b].witness.kind) ?? 0)

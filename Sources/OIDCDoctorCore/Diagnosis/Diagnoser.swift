@@ -410,7 +410,7 @@ private struct Walk {
                 let s = r.statement
                 let p = rcp.policy.source.position(of: s.range.start)
                 let place = rcp.positionsAreInDecodedText ? "line \(p.line) of its Content" : "\(rcp.name):\(p.line):\(p.column)"
-                let who = s.sid.map { "statement \"\($0)\"" } ?? "statement \(s.index)"
+                let who = s.name
                 var why = r.conditions.map { c in Self.whyHolds(c) }
                 if r.resourceMatched == nil, let res = s.resource {
                     why.append("the role ARN is not known (pass --role-arn), so its \(res.negated ? "NotResource" : "Resource") \(res.patterns.map(\.text).joined(separator: ", ")) is assumed to cover the role")
@@ -497,7 +497,7 @@ private struct Walk {
         var places: [String] = []
         var range: LineRange?
         for s in open {
-            let who = s.statement.sid.map { "statement \"\($0)\"" } ?? "statement \(s.statement.index)"
+            let who = s.statement.name
             if !s.principalUnresolved.isEmpty {
                 places.append("\(who): whether its principal \(s.statement.principal.entries.map { Unknowns.shown($0.value.text) }.joined(separator: ", ")) is this token's provider depends on \(s.principalUnresolved.map { "<\($0)>" }.joined(separator: ", "))")
                 range = range ?? policy.lineRange(s.statement.principal.entries.first?.value.range ?? s.statement.principal.range)
@@ -611,7 +611,7 @@ private struct Walk {
             add(f)
         }
         let s = meant.statement
-        step("conditions", .fail, "\(s.sid.map { "statement \"\($0)\"" } ?? "statement \(s.index)"): \(meant.failing.count) of \(meant.conditions.count) condition(s) fail")
+        step("conditions", .fail, "\(s.name): \(meant.failing.count) of \(meant.conditions.count) condition(s) fail")
     }
 
     /// Tags and a source identity in the token need their own actions allowed (reference §1.3, §5.2).

@@ -182,7 +182,8 @@ enum ASCII {
     static func contains(_ s: String, _ needle: StaticString) -> Bool {
         let n = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
         guard let first = n.first else { return true }
-        let found: Bool? = s.utf8.withContiguousStorageIfAvailable { b in
+        var text = s
+        return text.withUTF8 { b in
             guard b.count >= n.count else { return false }
             var i = 0
             while i <= b.count - n.count {
@@ -195,7 +196,6 @@ enum ASCII {
             }
             return false
         }
-        return found ?? s.utf8.split(separator: first, omittingEmptySubsequences: false).dropFirst().contains { $0.starts(with: n.dropFirst()) }
     }
 
     /// `s.lowercased()`, returning `s` itself (no allocation) when it is already lower-case ASCII.

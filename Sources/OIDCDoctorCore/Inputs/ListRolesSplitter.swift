@@ -21,13 +21,12 @@ enum ListRolesSplitter {
         }
     }
 
-    /// One role: its document as text of its own (positions are the document's, as audit reports them).
+    /// One role as the whole-file reader reads it, its document as text of its own (positions are the
+    /// document's, as audit reports them).
     static func listRole(_ doc: JSONReader.Document) -> RoleCandidate {
-        let node = doc.root
-        var (d, problem) = RoleCatalog.document(node["AssumeRolePolicyDocument"], doc: doc)
-        if case .region(let source, let range) = d { d = .text(source.slice(range)) }
-        return RoleCandidate(name: node["RoleName"]?.stringValue ?? "(unnamed)", arn: node["Arn"]?.stringValue, shape: .listRoles,
-                             document: d, maxSessionDuration: node["MaxSessionDuration"]?.intValue, problem: problem)
+        var c = RoleCatalog.listRole(doc.root, doc: doc)
+        if case .region(let source, let range) = c.document { c.document = .text(source.slice(range)) }
+        return c
     }
 
     /// The byte ranges of the elements of the last top-level `"Roles"` array; nil when the text is not

@@ -35,8 +35,6 @@ public struct AdmissionMatrix: Sendable {
     /// No witness is admitted and none is left open by an unknown.
     public var admitsNobody: Bool { !rows.isEmpty && rows.allSatisfy { $0.decision == .deny } }
 
-    public func row(_ kind: WitnessJob.Kind) -> Row? { rows.first { $0.witness.kind == kind } }
-
     /// The refused row that came closest: the intended job's, else the first refused by a condition.
     public var nearest: Row? {
         rows.first { $0.witness.kind == .intended && $0.decision == .deny } ?? rows.first { $0.decision == .deny }
@@ -121,12 +119,16 @@ public struct AdmissionMatrix: Sendable {
 
     /// An admitted job, as the walk would report it once every job-independent check has passed.
     static func allowed(_ job: WitnessJob, _ eval: PolicyEvaluation) -> Row {
-        let allows = eval.statements.filter { $0.statement.effect == .allow && $0.applies }
-        let first = allows.first?.statement
-        var r = Row(witness: job, decision: .allow, cause: nil, why: "allowed by " + (first.map(name) ?? "the trust policy"), statement: first?.index,
-                    place: first.map(name) ?? "", undocumented: [])
-        r.applying = allows.map(\.statement.index)
+        var r = admitted(job, eval.statements, undocumented: [])
+        r.applying = eval.statements.filter { $0.statement.effect == .allow && $0.applies }.map(\.statement.index)
         return r
+    }
+
+    /// The row of an admitted job: the first Allow that applies decides.
+    static func admitted(_ job: WitnessJob, _ statements: [StatementResult], undocumented: [Readings.Point]) -> Row {
+        let first = statements.first { $0.statement.effect == .allow && $0.applies }?.statement
+        return Row(witness: job, decision: .allow, cause: nil, why: "allowed by " + (first?.name ?? "the trust policy"), statement: first?.index,
+                   place: first?.name ?? "", undocumented: undocumented)
     }
 
     static func row(_ job: WitnessJob, _ d: Diagnosis) -> Row {
@@ -139,19 +141,13 @@ public struct AdmissionMatrix: Sendable {
     static func decidingRow(_ job: WitnessJob, _ d: Diagnosis) -> Row {
         switch d.decision {
         case .allow:
-            let i = d.statements.first { $0.statement.effect == .allow && $0.applies }?.statement
-            return Row(witness: job, decision: .allow, cause: nil, why: "allowed by " + (i.map(name) ?? "the trust policy"),
-                       statement: i?.index, place: i.map(name) ?? "", undocumented: d.undocumented)
+            return admitted(job, d.statements, undocumented: d.undocumented)
         case .deny, .unknown:
             let f = d.primary ?? d.findings.first { $0.severity == .error }
             let place = [f.flatMap { f in f.op.flatMap { op in f.key.map { "\(op) \($0)" } } }, f?.statement.map { "statement \(f?.sid.map(\.debugDescription) ?? String($0))" }]
             return Row(witness: job, decision: d.decision, cause: f?.id, why: f.map(words) ?? "refused", statement: f?.statement,
                        place: place.compactMap { $0 }.joined(separator: ", "), undocumented: d.undocumented)
         }
-    }
-
-    static func name(_ s: PolicyStatement) -> String {
-        s.sid.map { "statement \"\($0)\"" } ?? "statement \(s.index)"
     }
 
     /// A finding in one line: what fails, on which key, against which value.

@@ -7,12 +7,12 @@ enum NeverAssumable {
         // A Deny that the intended job meets shuts it out, whatever the Allows say.
         let intended = m.rows.first { $0.witness.kind == .thisJob || $0.witness.kind == .intended }
         for i in intended?.denying ?? [] {
-            reasons.append("\(name(policy.statements[i])) is a Deny that applies to the intended job and \(m.rows.filter { $0.denying.contains(i) }.count - 1) other witness jobs")
+            reasons.append("\(policy.statements[i].name) is a Deny that applies to the intended job and \(m.rows.filter { $0.denying.contains(i) }.count - 1) other witness jobs")
         }
         let allows = policy.statements.filter { $0.effect == .allow }
         if allows.isEmpty { reasons.append("the policy has no Allow statement") }
         for s in allows {
-            if let why = never(s) { reasons.append("\(name(s)) can never apply: \(why)") }
+            if let why = never(s) { reasons.append("\(s.name) can never apply: \(why)") }
         }
         if reasons.isEmpty, let near = m.nearest {
             reasons.append("none of the \(m.rows.count) witness jobs gets through; the nearest, \(near.witness.label), is refused by \(near.cause?.rawValue ?? "the policy"): \(near.why)")
@@ -25,10 +25,6 @@ enum NeverAssumable {
         f.sid = first?.sid
         f.range = first.map { policy.lineRange($0.range) }
         return f
-    }
-
-    static func name(_ s: PolicyStatement) -> String {
-        s.sid.map { "statement \"\($0)\"" } ?? "statement \(s.index)"
     }
 
     /// Why an Allow statement can never apply to a GitLab ID token, when the policy's text shows it.

@@ -24,7 +24,7 @@ public struct SubMigration: Sendable {
         case "project_id": return .success(["project_id", "ref_type", "ref"])
         default: break
         }
-        let names = text.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
+        let names = text.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingWhitespace }
         if let bad = names.first(where: { !components.contains($0) }) {
             return .failure(SubFormatError(message: "\(bad.debugDescription) is not a sub claim component GitLab allows (\(components.joined(separator: ", ")))"))
         }
@@ -125,14 +125,15 @@ public struct SubMigration: Sendable {
         var untranslated: [String] = []
         var needs: Set<String> = []
         var changed = policy
+        // Each value weighed by the engine's own condition evaluation, one value at a time.
+        let now = Self.context(before)
         for s in policy.statements where s.effect == .allow {
             for (ci, c) in s.conditions.enumerated() where c.keyLower.hasSuffix(":sub") && c.op.base.isString && !c.op.base.isNegated {
-                let like = c.op.base.positive == .stringLike
                 var added: [String] = []
                 for v in c.values {
-                    let admitsBefore = like ? Wildcard.matches(before.sub, pattern: Wildcard.pattern(v.text, variables: policy.expandsVariables), ignoreCase: c.op.base.ignoresCase)
-                                            : (c.op.base.ignoresCase ? v.text.lowercased() == before.sub.lowercased() : v.text == before.sub)
-                    guard admitsBefore else { continue }
+                    var one = c
+                    one.values = [v]
+                    guard ConditionEvaluator.evaluate(one, statement: s.index, context: now, expandVariables: policy.expandsVariables).result else { continue }
                     guard let t = translate(v.text, after: after, token: token, needs: &needs) else { untranslated.append(v.text); continue }
                     if t != v.text, !c.values.contains(where: { $0.text == t }), !added.contains(t) { added.append(t) }
                 }
@@ -144,10 +145,14 @@ public struct SubMigration: Sendable {
         }
         // Backed by an evaluation: the intended job, before and after, against the policy with the additions.
         let admits = { (j: JobShape) -> Bool in
-            let context = RequestContext(job: j, lowerPrefix: j.host.lowercased(), request: RequestParameters(at: j.issuedAt + 60))
-            return PolicyEvaluator.evaluate(changed, caller: CallerPrincipal(providerURL: j.host), action: Diagnoser.action, context: context).decision == .allow
+            PolicyEvaluator.evaluate(changed, caller: CallerPrincipal(providerURL: j.host), action: Diagnoser.action, context: Self.context(j)).decision == .allow
         }
         return Proposal(need: .additions, additions: additions, untranslated: untranslated, admitsBoth: !additions.isEmpty && needs.isEmpty && admits(before) && admits(after), needs: needs.sorted())
+    }
+
+    /// A job's request context a minute into it.
+    static func context(_ j: JobShape) -> RequestContext {
+        RequestContext(job: j, lowerPrefix: j.host.lowercased(), request: RequestParameters(at: j.issuedAt + 60))
     }
 
     /// A policy value rewritten for the new `sub`; nil when it cannot be (a wildcard across components).
@@ -195,14 +200,5 @@ extension JobShape {
         if j.projectPath == from { j.projectPath = to }
         if j.jobProjectPath == from { j.jobProjectPath = to }
         return j
-    }
-}
-
-extension String {
-    var trimmingSpaces: String {
-        var s = Substring(self)
-        while s.first == " " { s = s.dropFirst() }
-        while s.last == " " { s = s.dropLast() }
-        return String(s)
     }
 }

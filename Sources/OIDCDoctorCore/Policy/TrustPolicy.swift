@@ -55,6 +55,9 @@ public struct PolicyStatement: Sendable {
     public var range: SourceRange
     /// `Resource`/`NotResource`: only in a resource control policy (a trust policy cannot name one).
     public var resource: ResourceSpec? = nil
+
+    /// `statement "Sid"`, or `statement 2` without a Sid: how reports name it.
+    public var name: String { sid.map { "statement \"\($0)\"" } ?? "statement \(index)" }
 }
 
 public struct ResourceSpec: Sendable {

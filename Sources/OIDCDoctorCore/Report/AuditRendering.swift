@@ -88,7 +88,7 @@ public enum AuditRendering {
     public static func markdown(_ r: AuditReport, matrix: Bool = false) -> String {
         var out = ["## oidc-doctor audit", "", "| role | risk | admits | warnings | can assume |", "|---|---|---|---|---|"]
         for role in r.roles {
-            let cell = { (s: String) in terminalSafe(s).replacing("|", with: "\\|") }
+            let cell = MarkdownReport.cell
             out.append("| \(cell(role.name)) | \(role.riskName) | \(cell((role.admits + role.unknowns.map { "unknown: <\($0)>" }).joined(separator: "; "))) | \(role.warnings.map { "`\($0.id.rawValue)`" }.joined(separator: " ")) | \(role.canAssume.map { $0 ? "yes" : "no (\(role.primaryCause?.rawValue ?? "?"))" } ?? (role.assessed ? "unknown" : "–")) |")
         }
         if matrix {

@@ -46,7 +46,7 @@ public enum MatrixRendering {
 
     /// A table for a ticket or a merge request.
     public static func markdown(_ m: AdmissionMatrix) -> [String] {
-        let cell = { (s: String) in terminalSafe(s).replacing("|", with: "\\|") }
+        let cell = MarkdownReport.cell
         return ["| job | sub | decision | deciding |", "|---|---|---|---|"] + m.rows.map { r in
             "| \(cell(r.witness.label)) | `\(cell(r.witness.job.sub))` | \(mark(r.decision, unicode: true)) \(r.decision.rawValue) | \(cell(r.decision == .allow ? r.why : "`\(r.cause?.rawValue ?? "")` \(r.why)")) |"
         }

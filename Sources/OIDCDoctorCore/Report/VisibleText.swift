@@ -12,6 +12,9 @@ public enum VisibleText {
         }
     }
 
+    /// A hidden character as it is shown: `\u{200b}`.
+    public static func escaped(_ u: Unicode.Scalar) -> String { "\\u{" + String(u.value, radix: 16) + "}" }
+
     /// Letters of other scripts drawn like Latin ones, with the Latin letter they pass for.
     static let lookalikes: [UInt32: Character] = [
         0x0430: "a", 0x0435: "e", 0x043E: "o", 0x0440: "p", 0x0441: "c", 0x0443: "y", 0x0445: "x", 0x0456: "i", 0x0458: "j", 0x0455: "s",
@@ -25,15 +28,9 @@ public enum VisibleText {
         0x3000: "ideographic space",
     ]
 
-    /// Four upper-case hex digits, as code points are written.
-    static func hex4(_ v: UInt32) -> String {
-        let h = String(v, radix: 16, uppercase: true)
-        return h.count >= 4 ? h : String(repeating: "0", count: 4 - h.count) + h
-    }
-
     /// "U+200B zero width space", "U+0430 Cyrillic а (looks like Latin a)".
     public static func describe(_ u: Unicode.Scalar) -> String {
-        let code = "U+" + hex4(u.value)
+        let code = "U+" + String(format4: u.value)
         if let n = names[u.value] { return "\(code) \(n)" }
         if let latin = lookalikes[u.value] { return "\(code) \(u.value < 0x0400 ? "Greek" : "Cyrillic") \(Character(u)) (looks like Latin \(latin))" }
         if u == " " { return "a space" }
@@ -60,9 +57,9 @@ public enum VisibleText {
             if u == " " && (i < lead || i >= scalars.count - trail) {
                 piece = "␠"
             } else if isHidden(u) {
-                piece = "\\u{" + String(u.value, radix: 16) + "}"
+                piece = escaped(u)
             } else if latin, lookalikes[u.value] != nil {
-                piece = String(Character(u)) + "(U+" + hex4(u.value) + ")"
+                piece = String(Character(u)) + "(U+" + String(format4: u.value) + ")"
             } else {
                 piece = String(Character(u))
             }
